@@ -1,0 +1,364 @@
+"""The archive: municipality → committee → meeting → agenda item → decisions, and cases across them.
+
+Natural keys are database constraints. Search text is denormalised onto each agenda item by
+ingestion so that the tsvector can be a stored generated column with one GIN index.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from .querysets import AgendaItemQuerySet, DocumentSectionQuerySet
+
+SEARCH_CONFIG = "danish"
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", "Kommune"
+        REGION = "region", "Region"
+
+    code = models.PositiveIntegerField(unique=True, help_text="Kommunekode / regionskode")
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MUNICIPALITY)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kommune"
+        verbose_name_plural = "kommuner og regioner"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:municipality", args=[self.slug])
+
+
+class Committee(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="committees"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "udvalg"
+        verbose_name_plural = "udvalg"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="committee_unique_slug"),
+            models.UniqueConstraint(fields=["municipality", "name"], name="committee_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:committee", args=[self.municipality.slug, self.slug])
+
+
+class SourceFile(models.Model):
+    """An original file exactly as published, kept byte for byte."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=20)  # pdf | html | text
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="source_files"
+    )
+
+    class Meta:
+        ordering = ["-ingested_at"]
+        verbose_name = "kildefil"
+        verbose_name_plural = "kildefiler"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", "Referat"
+        AGENDA = "agenda", "Dagsorden"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MINUTES)
+    term = models.CharField(max_length=20, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="meetings")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "møde"
+        verbose_name_plural = "møder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "date", "kind"], name="meeting_unique_date_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.date:%d-%m-%Y}"
+
+    def get_absolute_url(self) -> str:
+        committee = self.committee
+        return reverse(
+            "minutes:meeting",
+            args=[committee.municipality.slug, committee.slug, self.date.isoformat()],
+        )
+
+
+class SourceVersion(models.Model):
+    """Every file that has been the source of a meeting or document, newest last."""
+
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="versions")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
+    )
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting__isnull=False) ^ models.Q(document__isnull=False),
+                name="version_of_meeting_xor_document",
+            ),
+        ]
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Til stede"
+        ABSENT = "absent", "Afbud"
+        SUBSTITUTE = "substitute", "Stedfortræder"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    party = models.CharField(max_length=3, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "name"], name="attendance_unique_person"),
+        ]
+
+
+class Case(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(max_length=60, help_text="Sagsnummer som trykt")
+    normalised = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["normalised"]
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "normalised"], name="case_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def url_number(self) -> str:
+        """Case numbers contain '/', which a URL path segment cannot: 17/10000 → 17-10000."""
+        return self.number.replace("/", "-")
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:case", args=[self.municipality.slug, self.url_number])
+
+
+def _weighted(field: str, weight: str) -> SearchVector:
+    return SearchVector(field, config=SEARCH_CONFIG, weight=weight)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    raw_title = models.CharField(max_length=600)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    closed = models.BooleanField(default=False)
+    # Denormalised search text, filled by ingestion (see services.ingestion._search_text).
+    text_a = models.TextField(blank=True, help_text="Titel, sagsnummer, udvalg")
+    text_b = models.TextField(blank=True, help_text="Indstilling og beslutninger")
+    text_c = models.TextField(blank=True, help_text="Resume og sagsfremstilling")
+    text_d = models.TextField(blank=True, help_text="Øvrige afsnit og bilag")
+    search_vector = models.GeneratedField(
+        expression=_weighted("text_a", "A")
+        + _weighted("text_b", "B")
+        + _weighted("text_c", "C")
+        + _weighted("text_d", "D"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = "dagsordenspunkt"
+        verbose_name_plural = "dagsordenspunkter"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="item_unique_position"),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="item_search_vector_idx")]
+
+    def __str__(self) -> str:
+        return f"Punkt {self.number}: {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"punkt-{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+
+class Section(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="section_unique_position"),
+        ]
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Godkendt"
+        RECOMMENDED = "recommended", "Anbefalet"
+        NOTED = "noted", "Taget til efterretning"
+        POSTPONED = "postponed", "Udsat"
+        REJECTED = "rejected", "Afvist"
+        REFERRED = "referred", "Oversendt"
+        OTHER = "other", "Andet"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    position = models.PositiveSmallIntegerField()
+    body = models.CharField(max_length=200, help_text="Det besluttende organ")
+    date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    this_meeting = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="decision_unique_position"),
+        ]
+        indexes = [models.Index(fields=["outcome"], name="decision_outcome_idx")]
+
+    @property
+    def anchor(self) -> str:
+        return f"punkt-{self.item.number}-beslutning-{self.position}"
+
+
+class Vote(models.Model):
+    class Position(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Imod"
+        ABSTAIN = "abstain", "Undlod at stemme"
+        ABSENT = "absent", "Fraværende"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    position = models.PositiveSmallIntegerField()
+    party = models.CharField(max_length=3)
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    stance = models.CharField(max_length=8, choices=Position.choices)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="vote_unique_position"),
+        ]
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="attachment_unique_position"),
+        ]
+
+
+class Document(models.Model):
+    """A published document that is not minutes, e.g. budget remarks."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    term = models.CharField(max_length=20, blank=True)
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="documents")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "dokument"
+        verbose_name_plural = "dokumenter"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="document_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:document", args=[self.municipality.slug, self.slug])
+
+
+class DocumentSection(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300, blank=True)
+    level = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField(blank=True)
+    search_vector = models.GeneratedField(
+        expression=_weighted("heading", "A") + _weighted("text", "C"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = DocumentSectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="docsection_unique_position"
+            ),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="docsection_search_vector_idx")]

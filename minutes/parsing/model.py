@@ -1,0 +1,100 @@
+"""Plain data classes for a parsed document: the contract between parsing and ingestion."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Kind = Literal["minutes", "agenda", "document"]
+Outcome = Literal["approved", "recommended", "noted", "postponed", "rejected", "referred", "other"]
+AttendanceStatus = Literal["present", "absent", "substitute"]
+VotePosition = Literal["for", "against", "abstain", "absent"]
+
+
+class ParseError(Exception):
+    """The input cannot be read as minutes or a document; says what is wrong and where."""
+
+    def __init__(self, message: str, *, line: int | None = None, page: int | None = None):
+        self.message = message
+        self.line = line
+        self.page = page
+        where = f" (linje {line})" if line else f" (side {page})" if page else ""
+        super().__init__(f"{message}{where}")
+
+
+@dataclass
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass
+class Vote:
+    party: str
+    count: int | None
+    position: VotePosition
+
+
+@dataclass
+class Decision:
+    body: str
+    date: date | None
+    outcome: Outcome
+    this_meeting: bool
+    text: str
+
+
+@dataclass
+class Attendee:
+    name: str
+    party: str | None = None
+    status: AttendanceStatus = "present"
+    note: str | None = None
+
+
+@dataclass
+class Item:
+    number: int
+    title: str
+    raw_title: str
+    case_number: str | None = None
+    closed: bool = False
+    sections: list[Section] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentSection:
+    """A section of a non-minutes document; `level` is the heading depth (1 for `1.`, 2 for `1.1`)."""
+
+    heading: str
+    level: int
+    text: str
+
+
+@dataclass
+class ParsedDocument:
+    kind: Kind
+    municipality: str | None
+    committee: str | None
+    term: str | None
+    date: date | None
+    start_time: str | None = None
+    location: str | None = None
+    title: str | None = None
+    attendance: list[Attendee] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    document_sections: list[DocumentSection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of `python -m minutes.parsing`."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        for item in data["items"]:
+            for decision in item["decisions"]:
+                decision["date"] = decision["date"].isoformat() if decision["date"] else None
+        return data

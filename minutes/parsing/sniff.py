@@ -1,0 +1,39 @@
+"""Judge a file by its content, not its name."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .model import ParseError
+
+FileKind = Literal["pdf", "html", "text"]
+
+
+def sniff(data: bytes) -> FileKind:
+    if not data or not data.strip():
+        raise ParseError("Filen er tom")
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        raise ParseError("Filen er et zip-arkiv; pak det ud eller upload det som zip i admin")
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered:
+        return "html"
+    decode_text(data)  # raises for binary content
+    return "text"
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; binary content is refused."""
+    if b"\x00" in data[:8192]:
+        raise ParseError("Filen er binær og hverken tekst, PDF eller HTML")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sample = text[:8192]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if sample and control / len(sample) > 0.01:
+        raise ParseError("Filen er binær og hverken tekst, PDF eller HTML")
+    return text

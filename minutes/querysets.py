@@ -1,0 +1,43 @@
+"""Reads: querysets with one search entry point per searchable model."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import models
+from django.db.models import F
+
+SEARCH_CONFIG = "danish"
+
+
+def search_query(text: str) -> SearchQuery:
+    """Web-search syntax: "phrases", OR, -exclusions; Danish stemming and stop words."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def search(self, text: str) -> AgendaItemQuerySet:
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        query = search_query(text)
+        return (
+            self.filter(search_vector=query)
+            .alias(rank=SearchRank(F("search_vector"), query, cover_density=True))
+            .order_by("-rank", "-meeting__date", "position")
+        )
+
+    def with_context(self) -> AgendaItemQuerySet:
+        return self.select_related("meeting__committee__municipality", "case")
+
+
+class DocumentSectionQuerySet(models.QuerySet):
+    def search(self, text: str) -> DocumentSectionQuerySet:
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        query = search_query(text)
+        return (
+            self.filter(search_vector=query)
+            .alias(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "position")
+        )

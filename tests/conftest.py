@@ -1,0 +1,32 @@
+"""Shared fixtures: a test database seeded once with the seed minutes, rolled back per test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+MANIFEST = json.loads((FIXTURES / "manifest.json").read_text("utf-8"))["files"]
+SEEDS = {path: name for path, name in MANIFEST.items() if path.startswith("seeds/")}
+
+
+def seed_path(prefix: str) -> Path:
+    """A seed file by the start of its name, e.g. seed_path('000')."""
+    return next((FIXTURES / "seeds").glob(f"{prefix}_*.txt"))
+
+
+def ingest_seeds() -> None:
+    from minutes.services.ingestion import ingest_file
+
+    for relative, municipality in SEEDS.items():
+        path = FIXTURES / relative
+        ingest_file(data=path.read_bytes(), file_name=path.name, municipality=municipality)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ingest_seeds()
