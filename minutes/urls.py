@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import search_views, views
 
 
 class IsoDateConverter:
@@ -23,7 +23,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "minutes"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("soeg/", views.search, name="search"),
+    path("soeg/", search_views.search, name="search"),
     path("<slug:municipality>/", views.municipality, name="municipality"),
     path("<slug:municipality>/sager/<str:number>/", views.case, name="case"),
     path("<slug:municipality>/dokumenter/<slug:slug>/", views.document, name="document"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from . import selectors
 from .forms import SearchForm
-from .search import run_search
 
 
 def home(request):
@@ -97,18 +95,3 @@ def document(request, municipality, slug):
             "sections": obj.sections.all(),
         },
     )
-
-
-def search(request):
-    form = SearchForm(request.GET or None)
-    results = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        results = run_search(form.cleaned_data)
-        if results.redirect_to:
-            return redirect(results.redirect_to)
-        page = Paginator(results.items, 20).get_page(request.GET.get("side"))
-        results.attach_snippets(page.object_list)
-        return render(
-            request, "minutes/search.html", {"form": form, "results": results, "page": page}
-        )
-    return render(request, "minutes/search.html", {"form": form, "results": results, "page": None})
