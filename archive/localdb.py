@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,12 +46,14 @@ def resolve(database: str) -> tuple[str, str]:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"], "DATABASE_URL from the environment"
     local = LOCAL_URL.format(database="postgres")
-    if _answers(local):
+    # LOCALDB_SKIP_LOCAL lets the tests exercise the private-server path on a machine that has one.
+    if not os.environ.get("LOCALDB_SKIP_LOCAL") and _answers(local):
         _ensure_database(local, database)
         return LOCAL_URL.format(database=database), "PostgreSQL at 127.0.0.1:5432"
+    warnings.filterwarnings("ignore", module="platformdirs")
     import pgserver  # imported late: only needed on a machine without a server
 
-    pgdata = ROOT / "var" / "pgdata"
+    pgdata = Path(os.environ.get("LOCALDB_PGDATA", ROOT / "var" / "pgdata"))
     pgdata.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None keeps the server running after this process exits, for runserver/pytest.
     server = pgserver.get_server(pgdata, cleanup_mode=None)
