@@ -48,7 +48,7 @@ def parse(
             text = html_to_text(data)
         else:
             text = decode_text(data)
-        return parse_text(text, municipality=municipality)
+        return parse_text(text, municipality=municipality, from_pdf=kind == "pdf")
     except ParseError:
         raise
     except RecursionError as exc:

@@ -64,6 +64,8 @@ class Item:
     decisions: list[Decision] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    # The case number in one spelling per case (`normalise_case_number`), for lookups.
+    case_number_normalised: str | None = None
 
 
 @dataclass

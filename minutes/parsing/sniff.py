@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from .model import ParseError
@@ -20,12 +21,23 @@ def sniff(data: bytes) -> FileKind:
     lowered = head[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered:
         return "html"
+    # A fragment saved from a page ("<div class=…>", "<h1>Referat</h1>") is HTML too.
+    if lowered.startswith(b"<") and re.match(
+        rb"<(?:div|p|h[1-6]|table|section|article|main|span|ul|ol|meta|head|title)\b", lowered
+    ):
+        return "html"
     decode_text(data)  # raises for binary content
     return "text"
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; binary content is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a byte order mark, as some Windows tools save text.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ParseError("Filen ligner UTF-16-tekst, men kan ikke afkodes") from exc
     if b"\x00" in data[:8192]:
         raise ParseError("Filen er binær og hverken tekst, PDF eller HTML")
     try:
