@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -90,16 +91,29 @@ def meetings_by_year(committee: Committee) -> list[YearOfMeetings]:
 
 
 def committee_members(committee: Committee) -> list[dict]:
-    """Everyone who has attended the committee, with how many meetings and their party."""
+    """Everyone the minutes list as attending the committee: meetings present, as substitute,
+    absent, and the span of dates, in one grouped query."""
     return list(
         Attendance.objects.filter(meeting__committee=committee)
         .values("name")
         .annotate(
+            present=Count("id", filter=Q(status=Attendance.Status.PRESENT)),
+            substitute=Count("id", filter=Q(status=Attendance.Status.SUBSTITUTE)),
+            absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
             meetings=Count("id", filter=Q(status__in=["present", "substitute"])),
             party=Max("party"),
+            first_date=Min("meeting__date"),
             last_date=Max("meeting__date"),
         )
         .order_by("-meetings", "name")
+    )
+
+
+def committee_feed_meetings(committee: Committee, limit: int = 30):
+    return (
+        committee.meetings.select_related("committee__municipality")
+        .annotate(item_count=Count("items"))
+        .order_by("-date", "-kind")[:limit]
     )
 
 
@@ -115,17 +129,38 @@ def get_meeting(municipality_slug: str, committee_slug: str, date) -> Meeting:
             "attendance",
             Prefetch(
                 "items",
-                queryset=AgendaItem.objects.select_related("case").prefetch_related(
+                queryset=AgendaItem.objects.select_related("case__municipality").prefetch_related(
                     "sections", "decisions", "votes", "attachments"
                 ),
             ),
         )
-        .order_by("kind")  # minutes before an agenda of the same day
+        # Minutes before an agenda of the same day: the URL names the day, the minutes win.
+        .order_by("-kind")
     )
     meeting = next(iter(meetings), None)
     if meeting is None:
         raise Http404("Mødet findes ikke")
     return meeting
+
+
+@dataclass
+class AttendanceGroups:
+    present: list[Attendance]
+    substitutes: list[Attendance]
+    absent: list[Attendance]
+
+    def __bool__(self) -> bool:
+        return bool(self.present or self.substitutes or self.absent)
+
+
+def attendance_groups(meeting: Meeting) -> AttendanceGroups:
+    """Split the prefetched attendance in Python: no query of its own."""
+    people = list(meeting.attendance.all())
+    return AttendanceGroups(
+        present=[a for a in people if a.status == Attendance.Status.PRESENT],
+        substitutes=[a for a in people if a.status == Attendance.Status.SUBSTITUTE],
+        absent=[a for a in people if a.status == Attendance.Status.ABSENT],
+    )
 
 
 def neighbours(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
@@ -147,9 +182,17 @@ def get_case(municipality_slug: str, number: str) -> Case:
 
 @dataclass
 class TrailStep:
+    case: Case
     decision: Decision
     item: AgendaItem
     recommendation: str
+    # The Indstilling is printed again with each committee's decision; show it once.
+    repeats_previous_recommendation: bool = False
+
+    @property
+    def url(self) -> str:
+        """The decision's own anchor in the minutes it was read from."""
+        return f"{self.item.meeting.get_absolute_url()}#{self.decision.anchor}"
 
 
 def decision_trail(case: Case) -> list[TrailStep]:
@@ -157,7 +200,7 @@ def decision_trail(case: Case) -> list[TrailStep]:
 
     The same decision is often printed in several committees' minutes (a later committee quotes
     the earlier ones); it is shown once, from the minutes of the body that took it when we have
-    them.
+    them. Decisions of the same day keep the order the minutes print them in.
     """
     decisions = (
         Decision.objects.filter(item__case=case)
@@ -174,18 +217,76 @@ def decision_trail(case: Case) -> list[TrailStep]:
     steps: dict[tuple, TrailStep] = {}
     for decision in decisions:
         key = (decision.body.lower(), decision.date)
-        if key in steps and not decision.this_meeting:
+        if key in steps and not (decision.this_meeting and not steps[key].decision.this_meeting):
             continue
         recommendation = "\n\n".join(s.text for s in decision.item.recommendations)
-        steps[key] = TrailStep(decision=decision, item=decision.item, recommendation=recommendation)
-    return sorted(
-        steps.values(), key=lambda s: (s.decision.date is None, s.decision.date, s.decision.body)
+        steps[key] = TrailStep(
+            case=case, decision=decision, item=decision.item, recommendation=recommendation
+        )
+    trail = sorted(
+        steps.values(),
+        key=lambda s: (
+            s.decision.date is None,
+            s.decision.date,
+            s.item.meeting.date,
+            s.item.position,
+            s.decision.position,
+        ),
     )
+    for previous, step in zip(trail, trail[1:], strict=False):
+        step.repeats_previous_recommendation = bool(
+            step.recommendation and step.recommendation == previous.recommendation
+        )
+    return trail
 
 
-def case_items(case: Case):
-    return case.items.select_related("meeting__committee__municipality").order_by(
-        "meeting__date", "position"
+# "Fritids- og Kulturudvalget", "Klima-, Miljø- og Teknikudvalget", "Økonomiudvalget", "Byrådet".
+_WORD = r"[A-ZÆØÅ][a-zæøåéü]*"
+_BODY_RE = re.compile(
+    rf"\b(?:{_WORD}-(?:,\s*{_WORD}-)*\s+og\s+)?{_WORD}udvalget\b"
+    r"|\b(?:Byrådet|Kommunalbestyrelsen|Regionsrådet|Borgerrepræsentationen)\b"
+)
+
+
+def bodies_named_in(text: str) -> list[str]:
+    """The deciding bodies an Indstilling addresses, in the order it names them."""
+    seen: dict[str, str] = {}
+    for match in _BODY_RE.finditer(text or ""):
+        seen.setdefault(match.group(0).lower(), match.group(0))
+    return list(seen.values())
+
+
+@dataclass
+class CaseStatus:
+    latest: TrailStep
+    # Bodies the latest Indstilling sends the case to that have not decided in the archive yet.
+    pending: list[str] = field(default_factory=list)
+
+
+def case_status(trail: list[TrailStep]) -> CaseStatus | None:
+    """Where the case stands now: the latest decision, and who is still to decide it."""
+    if not trail:
+        return None
+    latest = trail[-1]
+    # The round of decisions that answered the same Indstilling as the latest one.
+    round_start = len(trail) - 1
+    while round_start > 0 and trail[round_start].repeats_previous_recommendation:
+        round_start -= 1
+    decided = {step.decision.body.lower() for step in trail[round_start:]}
+    pending = [b for b in bodies_named_in(latest.recommendation) if b.lower() not in decided]
+    return CaseStatus(latest=latest, pending=pending)
+
+
+def case_title(items: list[AgendaItem]) -> str:
+    """The case's title as the newest agenda item words it."""
+    return items[-1].title if items else ""
+
+
+def case_items(case: Case) -> list[AgendaItem]:
+    return list(
+        case.items.select_related("meeting__committee__municipality").order_by(
+            "meeting__date", "position"
+        )
     )
 
 
@@ -195,3 +296,51 @@ def get_document(municipality_slug: str, slug: str) -> Document:
         municipality__slug=municipality_slug,
         slug=slug,
     )
+
+
+# --- Sitemaps: one query per page of URLs, with what get_absolute_url needs joined in. ---
+
+
+def sitemap_municipalities():
+    return (
+        Municipality.objects.filter(
+            Q(Exists(Meeting.objects.filter(committee__municipality=OuterRef("pk"))))
+            | Q(Exists(Document.objects.filter(municipality=OuterRef("pk"))))
+        )
+        .annotate(lastmod=Max("committees__meetings__updated_at"))
+        .order_by("name")
+    )
+
+
+def sitemap_committees():
+    return (
+        Committee.objects.select_related("municipality")
+        .annotate(lastmod=Max("meetings__updated_at"))
+        .filter(lastmod__isnull=False)
+        .order_by("municipality__name", "name")
+    )
+
+
+def sitemap_meetings():
+    """One URL per committee and day: an agenda is left out when the minutes of the day exist."""
+    minutes_same_day = Meeting.objects.filter(
+        committee=OuterRef("committee"), date=OuterRef("date"), kind=Meeting.Kind.MINUTES
+    )
+    return (
+        Meeting.objects.select_related("committee__municipality")
+        .exclude(Q(kind=Meeting.Kind.AGENDA) & Q(Exists(minutes_same_day)))
+        .order_by("committee_id", "date")
+    )
+
+
+def sitemap_cases():
+    return (
+        Case.objects.select_related("municipality")
+        .annotate(lastmod=Max("items__meeting__updated_at"))
+        .filter(lastmod__isnull=False)
+        .order_by("municipality_id", "normalised")
+    )
+
+
+def sitemap_documents():
+    return Document.objects.select_related("municipality").order_by("municipality_id", "slug")

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import search_views, views
+from . import feeds, search_views, views
+from .sitemaps import SITEMAPS
 
 
 class IsoDateConverter:
@@ -24,9 +26,30 @@ app_name = "minutes"
 urlpatterns = [
     path("", views.home, name="home"),
     path("soeg/", search_views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "minutes:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("<slug:municipality>/", views.municipality, name="municipality"),
     path("<slug:municipality>/sager/<str:number>/", views.case, name="case"),
+    path(
+        "<slug:municipality>/sager/<str:number>/feed/", feeds.CaseDecisionsFeed(), name="case_feed"
+    ),
     path("<slug:municipality>/dokumenter/<slug:slug>/", views.document, name="document"),
     path("<slug:municipality>/<slug:committee>/", views.committee, name="committee"),
+    path(
+        "<slug:municipality>/<slug:committee>/feed/",
+        feeds.CommitteeMeetingsFeed(),
+        name="committee_feed",
+    ),
     path("<slug:municipality>/<slug:committee>/<isodate:date>/", views.meeting, name="meeting"),
 ]

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET
 
 from . import selectors
 from .forms import SearchForm
+
+
+@dataclass
+class PageMeta:
+    """What a page says about itself to browsers, search engines and link previews."""
+
+    title: str
+    description: str
+    url: str
+    og_type: str = "website"
+
+
+def _meta(request: HttpRequest, title: str, description: str, path: str, **kwargs) -> PageMeta:
+    return PageMeta(title, description, request.build_absolute_uri(path), **kwargs)
+
+
+def danish_date(value) -> str:
+    """2. juni 2021: the date as Danish prose writes it (the active language is Danish)."""
+    return date_format(value, "j. F Y") if value else ""
 
 
 def home(request):
@@ -17,6 +42,13 @@ def home(request):
             "municipalities": selectors.municipalities_with_content(),
             "latest": selectors.latest_meetings(limit=8),
             "counts": selectors.archive_counts(),
+            "meta": _meta(
+                request,
+                "Søg i kommunernes referater",
+                "Søg i danske kommuners referater fra byråd og udvalg, og følg en sag gennem "
+                "alle de udvalg, der har behandlet den.",
+                "/",
+            ),
         },
     )
 
@@ -31,20 +63,36 @@ def municipality(request, municipality):
             "committees": selectors.committees_of(obj),
             "latest": selectors.latest_meetings(municipality=obj, limit=10),
             "documents": obj.documents.all(),
+            "meta": _meta(
+                request,
+                obj.name,
+                f"Referater og beslutninger fra {obj.name}s byråd og udvalg.",
+                obj.get_absolute_url(),
+            ),
         },
     )
 
 
 def committee(request, municipality, committee):
     obj = selectors.get_committee(municipality, committee)
+    years = selectors.meetings_by_year(obj)
     return render(
         request,
         "minutes/committee.html",
         {
             "committee": obj,
             "municipality": obj.municipality,
-            "years": selectors.meetings_by_year(obj),
+            "years": years,
+            "meeting_count": sum(len(y.meetings) for y in years),
             "members": selectors.committee_members(obj),
+            "feed_url": reverse("minutes:committee_feed", args=[obj.municipality.slug, obj.slug]),
+            "meta": _meta(
+                request,
+                f"{obj.name} – {obj.municipality.name}",
+                f"Referater fra {obj.name} i {obj.municipality.name}: møder, dagsordener, "
+                "beslutninger og deltagere.",
+                obj.get_absolute_url(),
+            ),
         },
     )
 
@@ -52,16 +100,34 @@ def committee(request, municipality, committee):
 def meeting(request, municipality, committee, date):
     obj = selectors.get_meeting(municipality, committee, date)
     previous, following = selectors.neighbours(obj)
+    committee_obj = obj.committee
+    items = list(obj.items.all())
+    when = danish_date(obj.date)
     return render(
         request,
         "minutes/meeting.html",
         {
             "meeting": obj,
-            "committee": obj.committee,
-            "municipality": obj.committee.municipality,
-            "items": obj.items.all(),
+            "committee": committee_obj,
+            "municipality": committee_obj.municipality,
+            "items": items,
+            "attendance": selectors.attendance_groups(obj),
             "previous": previous,
             "following": following,
+            "permalink": request.build_absolute_uri(obj.get_absolute_url()),
+            "feed_url": reverse(
+                "minutes:committee_feed", args=[committee_obj.municipality.slug, committee_obj.slug]
+            ),
+            "meta": _meta(
+                request,
+                f"{committee_obj.name} {when} – {committee_obj.municipality.name}",
+                f"{obj.get_kind_display()} fra {committee_obj.name}s møde {when} i "
+                f"{committee_obj.municipality.name}: "
+                + "; ".join(f"{i.number}. {i.title}" for i in items[:6])
+                + (" …" if len(items) > 6 else ""),
+                obj.get_absolute_url(),
+                og_type="article",
+            ),
         },
     )
 
@@ -71,27 +137,74 @@ def case(request, municipality, number):
     if obj.url_number != number:
         return redirect(obj, permanent=True)
     trail = selectors.decision_trail(obj)
+    items = selectors.case_items(obj)
+    status = selectors.case_status(trail)
+    title = selectors.case_title(items)
+    description = f"Beslutningsforløbet for sag {obj.number} i {obj.municipality.name}"
+    if title:
+        description += f", {title}"
+    if status:
+        description += (
+            f": {len(trail)} beslutning{'er' if len(trail) != 1 else ''}, senest "
+            f"{status.latest.decision.body} {danish_date(status.latest.decision.date)} "
+            f"({status.latest.decision.get_outcome_display().lower()})."
+        )
     return render(
         request,
         "minutes/case.html",
         {
             "case": obj,
             "municipality": obj.municipality,
+            "title": title,
             "trail": trail,
-            "latest": trail[-1] if trail else None,
-            "items": selectors.case_items(obj),
+            "status": status,
+            "items": items,
+            "permalink": request.build_absolute_uri(obj.get_absolute_url()),
+            "feed_url": reverse("minutes:case_feed", args=[obj.municipality.slug, obj.url_number]),
+            "meta": _meta(
+                request,
+                f"Sag {obj.number}{': ' + title if title else ''} – {obj.municipality.name}",
+                description,
+                obj.get_absolute_url(),
+                og_type="article",
+            ),
         },
     )
 
 
 def document(request, municipality, slug):
     obj = selectors.get_document(municipality, slug)
+    sections = list(obj.sections.all())
     return render(
         request,
         "minutes/document.html",
         {
             "document": obj,
             "municipality": obj.municipality,
-            "sections": obj.sections.all(),
+            "sections": sections,
+            "toc": [s for s in sections if s.heading and s.level <= 2],
+            "permalink": request.build_absolute_uri(obj.get_absolute_url()),
+            "meta": _meta(
+                request,
+                f"{obj.title} – {obj.municipality.name}",
+                f"{obj.title}, {obj.municipality.name}"
+                + (f", {obj.term}" if obj.term else "")
+                + ".",
+                obj.get_absolute_url(),
+                og_type="article",
+            ),
         },
     )
+
+
+@require_GET
+def robots_txt(request):
+    # Search result pages are an endless space of URLs; the sitemap lists every real page.
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /soeg/",
+        f"Sitemap: {request.build_absolute_uri(reverse('minutes:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -32,7 +34,75 @@ def text_blocks(text: str) -> list[Block]:
 
 
 @register.simple_tag
-def heading(level: int, text: str):
-    """A heading one below the page's h1, never deeper than h6."""
+def heading(level: int, text: str, section_position: int | None = None):
+    """A heading one below the page's h1, never deeper than h6; with the position of its
+    document section it gets the anchor the table of contents links to (#afsnit-N)."""
     tag = f"h{min(6, max(2, int(level) + 1))}"
+    if section_position is not None:
+        anchor = f"afsnit-{int(section_position)}"
+        return format_html('<{} id="{}">{}</{}>', tag, anchor, text, tag)
     return format_html("<{}>{}</{}>", tag, text, tag)
+
+
+RECOMMENDATION_HEADINGS = {"indstilling", "forslag", "administrationen indstiller"}
+
+
+@dataclass
+class ItemSections:
+    recommendation: list = field(default_factory=list)
+    rest: list = field(default_factory=list)
+
+
+@register.filter
+def split_sections(sections) -> ItemSections:
+    """The Indstilling apart from the rest, so the page can put it next to the decision."""
+    parts = ItemSections()
+    for section in sections:
+        key = (section.heading or "").strip().lower()
+        (parts.recommendation if key in RECOMMENDATION_HEADINGS else parts.rest).append(section)
+    return parts
+
+
+@register.filter
+def join_and(names) -> str:
+    """Danish enumeration: 'A, B og C'."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+# Emphasis as the published text writes it: **bold**, *italic*, and stray <i>/<b> tags.
+_INLINE = re.compile(
+    r"\*\*(?=\S)(?P<strong>[^*\n]+?)(?<=\S)\*\*"
+    r"|\*(?=\S)(?P<em>[^*\n]+?)(?<=\S)\*"
+    r"|&lt;(?P<tag>i|b|em|strong)&gt;(?P<tagged>.*?)&lt;/(?P=tag)&gt;"
+)
+
+
+def _emphasis(match: re.Match[str]) -> str:
+    if match["strong"]:
+        return f"<strong>{match['strong']}</strong>"
+    if match["em"]:
+        return f"<em>{match['em']}</em>"
+    tag = "em" if match["tag"] in ("i", "em") else "strong"
+    return f"<{tag}>{match['tagged']}</{tag}>"
+
+
+@register.filter
+def inline_markup(text: str) -> SafeString:
+    """The text escaped, then its emphasis marks turned into <strong>/<em>.
+
+    Safe because every character of the input is escaped first; the only tags in the output
+    are the ones written here, around text that is already escaped.
+    """
+    return mark_safe(_INLINE.sub(_emphasis, escape(text or "")))
+
+
+_NUMBER = re.compile(r"^[-−–]?\s?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s?%?$")
+
+
+@register.filter
+def is_number(cell: str) -> bool:
+    """A Danish-formatted figure (1.234,5 / -3,0 / 12 %), to be right-aligned in tables."""
+    return bool(_NUMBER.match((cell or "").strip()))

@@ -1,0 +1,109 @@
+"""Atom feeds: new meetings of a committee, new decisions on a case."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from . import selectors
+from .models import Case, Committee, Meeting
+from .text import danish_slug
+from .views import danish_date
+
+
+def _midnight(day) -> datetime:
+    """Feeds need a moment; a meeting or decision only has a day."""
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+class _AtomFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Atom ids must be absolute IRIs; Django only makes links absolute, not guids.
+        for entry in feed.items:
+            if entry.get("unique_id", "").startswith("/"):
+                entry["unique_id"] = request.build_absolute_uri(entry["unique_id"])
+        return feed
+
+
+class CommitteeMeetingsFeed(_AtomFeed):
+    def get_object(self, request, municipality: str, committee: str) -> Committee:
+        return selectors.get_committee(municipality, committee)
+
+    def title(self, obj: Committee) -> str:
+        return f"Nye møder i {obj.name}, {obj.municipality.name}"
+
+    def subtitle(self, obj: Committee) -> str:
+        return f"Referater og dagsordener fra {obj.name} i {obj.municipality.name}."
+
+    def link(self, obj: Committee) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: Committee):
+        return selectors.committee_feed_meetings(obj)
+
+    def item_title(self, item: Meeting) -> str:
+        return f"{item.committee.name} {danish_date(item.date)} ({item.get_kind_display().lower()})"
+
+    def item_description(self, item: Meeting) -> str:
+        return f"{item.get_kind_display()} med {item.item_count} punkter."
+
+    def item_link(self, item: Meeting) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Meeting) -> str:
+        return f"{item.get_absolute_url()}#{item.kind}"
+
+    def item_pubdate(self, item: Meeting) -> datetime:
+        return _midnight(item.date)
+
+    def item_updateddate(self, item: Meeting) -> datetime:
+        return item.updated_at
+
+
+class CaseDecisionsFeed(_AtomFeed):
+    def get_object(self, request, municipality: str, number: str) -> Case:
+        return selectors.get_case(municipality, number)
+
+    def title(self, obj: Case) -> str:
+        return f"Beslutninger i sag {obj.number}, {obj.municipality.name}"
+
+    def subtitle(self, obj: Case) -> str:
+        return f"Nye beslutninger i sag {obj.number}, fra alle udvalg der behandler den."
+
+    def link(self, obj: Case) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: Case) -> list[selectors.TrailStep]:
+        return list(reversed(selectors.decision_trail(obj)))
+
+    def item_title(self, item: selectors.TrailStep) -> str:
+        decision = item.decision
+        return (
+            f"{decision.body} {danish_date(decision.date)}: "
+            f"{decision.get_outcome_display().lower()}"
+        )
+
+    def item_description(self, item: selectors.TrailStep) -> str:
+        return item.decision.text
+
+    def item_link(self, item: selectors.TrailStep) -> str:
+        return item.url
+
+    def item_guid(self, item: selectors.TrailStep) -> str:
+        # Body and date identify a decision across re-ingests; the anchor alone may move.
+        decision = item.decision
+        day = decision.date.isoformat() if decision.date else "udateret"
+        return f"{item.case.get_absolute_url()}#{danish_slug(decision.body)}-{day}"
+
+    def item_pubdate(self, item: selectors.TrailStep) -> datetime | None:
+        day = item.decision.date or item.item.meeting.date
+        return _midnight(day)
+
+    def item_updateddate(self, item: selectors.TrailStep) -> datetime:
+        return item.item.meeting.updated_at

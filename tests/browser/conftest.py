@@ -1,0 +1,138 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+The live server needs transactional database access, and pytest-django flushes every table
+after each transactional test — the seed minutes and even the municipalities of the data
+migration. `site` puts the archive back before each browser test, and a package fixture puts
+it back after the last one, so the tests that follow still find the session's seed data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, ingest_seeds
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+# From axe-core 4.14.1's own sri-history.json: the vendored file is the published one.
+AXE_SRI = "sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def ensure_archive() -> None:
+    """The seed archive, as tests/conftest.py creates it, if a flush removed it."""
+    from minutes.models import Meeting, Municipality
+
+    if Meeting.objects.exists():
+        return
+    if not Municipality.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("minutes.migrations.0002_municipalities").load(apps, None)
+    ingest_seeds()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _archive_restored_after_browser_tests(django_db_setup, django_db_blocker) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        ensure_archive()
+
+
+@pytest.fixture
+def site(live_server) -> str:
+    """The live server's base URL, with the seed archive in the database."""
+    ensure_archive()
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    data = AXE.read_bytes()
+    digest = "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert digest == AXE_SRI, "tests/browser/vendor/axe.min.js is not the published axe-core"
+    return data.decode("utf-8")
+
+
+@pytest.fixture(scope="package")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
+    # ORM calls the tests make themselves (creating the admin user), though they are plain sync
+    # code. Allowed only while the browser runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def new_page(browser, viewport: dict, *, javascript: bool = True):
+    context = browser.new_context(viewport=viewport, locale="da-DK", java_script_enabled=javascript)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the loaded page, one readable line per node."""
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + n.failureSummary),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: {node}" for v in violations for node in v["nodes"]
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
