@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from django import forms
 
+from .filters import CLOSED_CHOICES
 from .models import Decision
+
+SORT_CHOICES = [("", "Relevans"), ("nyeste", "Nyeste først"), ("aeldste", "Ældste først")]
 
 
 class SearchForm(forms.Form):
+    """The query and its filters as the page, the API, CSV and the feed accept them.
+
+    The filter names match ItemSearchFilter, which applies them.
+    """
+
     q = forms.CharField(
         label="Søg i referaterne",
         max_length=300,
@@ -24,11 +32,10 @@ class SearchForm(forms.Form):
     udfald = forms.ChoiceField(
         label="Beslutning", required=False, choices=[("", "Alle")] + list(Decision.Outcome.choices)
     )
-    sortering = forms.ChoiceField(
-        label="Sortering",
-        required=False,
-        choices=[("", "Relevans"), ("nyeste", "Nyeste først"), ("aeldste", "Ældste først")],
+    lukket = forms.ChoiceField(
+        label="Åbne/lukkede", required=False, choices=[("", "Alle punkter"), *CLOSED_CHOICES]
     )
+    sortering = forms.ChoiceField(label="Sortering", required=False, choices=SORT_CHOICES)
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,8 @@ ingestion so that the tsvector can be a stored generated column with one GIN ind
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -278,7 +280,8 @@ class Decision(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"punkt-{self.item.number}-beslutning-{self.position}"
+        # Counted from 1 as a reader counts: "#punkt-5-beslutning-1" is the first decision.
+        return f"punkt-{self.item.number}-beslutning-{self.position + 1}"
 
 
 class Vote(models.Model):
@@ -362,3 +365,148 @@ class DocumentSection(models.Model):
             ),
         ]
         indexes = [GinIndex(fields=["search_vector"], name="docsection_search_vector_idx")]
+
+
+class UploadAudit(models.Model):
+    """Who put which file into the archive, when, and what it did; written even when it failed."""
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "Admin-upload"
+        COMMAND = "command", "Kommandolinje"
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "oprettet"
+        UPDATED = "updated", "opdateret"
+        UNCHANGED = "unchanged", "uændret"
+        FAILED = "failed", "fejlet"
+
+    batch = models.UUIDField("upload", db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="bruger",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too, so the record still names the uploader after the user is deleted.
+    username = models.CharField("af", max_length=150, blank=True)
+    channel = models.CharField("kanal", max_length=10, choices=Channel.choices)
+    file_name = models.CharField(
+        "fil", max_length=500, help_text="Filnavn, evt. med zip-filens navn"
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveBigIntegerField("størrelse (bytes)", null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="kommune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField("resultat", max_length=10, choices=Outcome.choices)
+    reason = models.TextField("begrundelse eller advarsler", blank=True)
+    source = models.ForeignKey(
+        SourceFile,
+        verbose_name="kildefil",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="møde",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name="dokument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "upload"
+        verbose_name_plural = "uploadlog"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display()})"
+
+
+class StagedUpload(models.Model):
+    """An uploaded file between preview and confirmation, kept server-side so that the
+    confirmation never trusts content posted back by the browser."""
+
+    batch = models.UUIDField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    file_name = models.CharField(max_length=500)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Empty when the file was refused before it was read (too large, broken zip…).
+    content = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="staged_unique_position"),
+        ]
+
+
+class ItemSearch(models.Model):
+    """One narrow row per agenda item for search, kept by database triggers (migration 0004+).
+
+    Counting, facets and date sorting read only this small heap (the full vector lives in
+    TOAST), and the three vectors give the ranking tiers: title, title + Indstilling/Beslutning,
+    everything. Never written by Python code.
+    """
+
+    item = models.OneToOneField(
+        AgendaItem,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # ON DELETE CASCADE in the database (migration)
+        db_constraint=False,
+        related_name="search_row",
+    )
+    date = models.DateField()
+    year = models.SmallIntegerField()
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    outcomes = ArrayField(models.CharField(max_length=12), default=list)
+    closed = models.BooleanField(default=False)
+    # 0–1023 from a hash of the item id: rows with sample < 32 are a fixed 1/32 sample that
+    # estimates counts and facets when exact ones would read too many rows.
+    sample = models.SmallIntegerField()
+    title_vector = SearchVectorField()
+    lead_vector = SearchVectorField()
+    vector = SearchVectorField()
+
+    class Meta:
+        managed = True
+        indexes = [
+            GinIndex(fields=["title_vector"], name="itemsearch_title_idx"),
+            GinIndex(fields=["lead_vector"], name="itemsearch_lead_idx"),
+            GinIndex(fields=["vector"], name="itemsearch_vector_idx"),
+            models.Index(fields=["date"], name="itemsearch_date_idx"),
+            models.Index(fields=["municipality", "date"], name="itemsearch_muni_date_idx"),
+            models.Index(fields=["committee", "date"], name="itemsearch_committee_date_idx"),
+        ]

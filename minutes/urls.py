@@ -26,6 +26,9 @@ app_name = "minutes"
 urlpatterns = [
     path("", views.home, name="home"),
     path("soeg/", search_views.search, name="search"),
+    path("soeg/feed/", search_views.search_feed, name="search_feed"),
+    path("api/search", search_views.search_api, name="search_api"),
+    path("api/search.csv", search_views.search_csv, name="search_csv"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .forms import SearchForm
+from .highlight import highlighter_for, item_texts
 
 
 @dataclass
@@ -103,10 +104,13 @@ def meeting(request, municipality, committee, date):
     committee_obj = obj.committee
     items = list(obj.items.all())
     when = danish_date(obj.date)
+    # Reached from a search result: mark the search terms (two queries, only then).
+    highlighter = highlighter_for(request.GET.get("fremhaev"), item_texts(items))
     return render(
         request,
         "minutes/meeting.html",
         {
+            "highlighter": highlighter,
             "meeting": obj,
             "committee": committee_obj,
             "municipality": committee_obj.municipality,

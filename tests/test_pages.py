@@ -558,3 +558,12 @@ def test_not_found_page_is_danish_with_a_way_on(client, settings):
     assert '<html lang="da">' in html
     assert "Siden findes ikke" in html
     assert 'href="/soeg/"' in html
+
+
+def test_meeting_reached_from_a_result_marks_the_search_terms(client):
+    plain = client.get(MEETING).content.decode()
+    assert "<mark>" not in plain
+    marked = client.get(MEETING, {"fremhaev": "frivillighedspolitikken"}).content.decode()
+    assert "Evaluering af <mark>frivillighedspolitikken</mark>" in marked
+    # Stemming: the inflected form in the decision text is marked too.
+    assert marked.count("<mark>") >= 3

@@ -141,8 +141,11 @@ def test_unknown_municipality_is_refused_with_the_nearest_name():
 
 def test_search_results_escape_html_in_the_source_text():
     item = AgendaItem.objects.get(meeting__date=date(2021, 6, 2), number=3)
-    item.text_c = "Tom & Jerry <script>alert(1)</script> <b>frivillighedspolitikken</b>"
-    item.save()
+    # Snippets come from the section that matched best: make it one full of markup.
+    item.sections.filter(heading="Sagsfremstilling").update(
+        text="Tom & Jerry <script>alert(1)</script> <b>frivillighedspolitikken</b> "
+        "frivillighedspolitikken frivillighedspolitikken"
+    )
     results = run_search({"q": "frivillighedspolitikken"})
     page = list(results.items[:5])
     results.attach_snippets(page)

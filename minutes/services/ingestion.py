@@ -2,21 +2,25 @@
 
 Used by the `ingest` command, the admin upload, `reparse` and the tests. One transaction per
 file; the same bytes twice change nothing; a new version of a meeting replaces its content and
-keeps the earlier source file as an earlier version.
+keeps the earlier source file as an earlier version. `preview_file` answers what ingesting would
+do without writing anything, so the admin can look before confirming.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import time
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import PurePosixPath
 from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from minutes.data.municipalities import by_name, suggest
+from minutes.data.municipalities import Authority, by_name, suggest
 from minutes.models import (
     AgendaItem,
     Attachment,
@@ -35,21 +39,41 @@ from minutes.models import (
 )
 from minutes.parsing import ParsedDocument, ParseError, parse
 from minutes.parsing.conventions import normalise_case_number
-from minutes.parsing.sniff import sniff
+from minutes.parsing.sniff import decode_text, sniff
+from minutes.services.upload import content_error
 from minutes.text import danish_slug
 
 Status = Literal["created", "updated", "unchanged"]
+Missing = Literal["committee", "date", "municipality"]
 
 RECOMMENDATION_HEADINGS = {"indstilling", "indstillinger", "forslag", "direktionens indstilling"}
 SUMMARY_HEADINGS = {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse"}
 
+# First key of the two-key advisory lock, so these locks never collide with another use of
+# advisory locks in the same database ("RA", Referatarkivet).
+LOCK_NAMESPACE = 0x5241
+
+# "Høje-Taastrup Kommune", "Københavns Kommunes", "Bornholms Regionskommune",
+# "Region Hovedstaden", and "Ballerup Rådhus" as a weaker hint of where a meeting was held.
+MENTION = re.compile(
+    r"\b(?:(?P<region>Region\s+[A-ZÆØÅ]\w+)"
+    r"|(?P<name>[A-ZÆØÅ]\w*(?:-[A-ZÆØÅ]\w*)*)\s+(?P<suffix>Regionskommune|Kommune|Rådhus)s?\b)"
+)
+# Stand-ins used only to ask "would this file be minutes if it had a header?"
+PROBE_COMMITTEE = "Ukendt udvalg"
+PROBE_DATE = date(2000, 1, 1)
+
 
 class IngestError(Exception):
-    """A file that cannot go into the archive; the message names the reason in Danish."""
+    """A file that cannot go into the archive; the message names the reason in Danish.
 
-    def __init__(self, file_name: str, reason: str):
+    `missing` lists what the admin could supply to get past it (committee, date, municipality).
+    """
+
+    def __init__(self, file_name: str, reason: str, *, missing: tuple[Missing, ...] = ()):
         self.file_name = file_name
         self.reason = reason
+        self.missing = missing
         super().__init__(f"{file_name}: {reason}")
 
 
@@ -66,6 +90,29 @@ class IngestResult:
         return self.meeting or self.document
 
 
+@dataclass
+class Prepared:
+    """A parsed file with everything identity needs resolved; nothing written yet."""
+
+    parsed: ParsedDocument
+    municipality: Municipality
+
+
+@dataclass
+class Preview:
+    """What ingesting a file would do. `status` is None when it would fail (`error` says why)."""
+
+    file_name: str
+    sha256: str
+    status: Status | None = None
+    parsed: ParsedDocument | None = None
+    municipality: Municipality | None = None
+    target: Meeting | Document | None = None
+    error: str | None = None
+    missing: tuple[Missing, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
 def resolve_municipality(name: str) -> Municipality:
     """The archive's municipality for a name in any common spelling, or an error with a suggestion."""
     authority = by_name(name)
@@ -78,56 +125,192 @@ def resolve_municipality(name: str) -> Municipality:
     raise IngestError("", f"{reason}; mente du '{hint}'?" if hint else f"{reason}.")
 
 
+def detect_municipality(text: str, file_name: str = "") -> tuple[Authority | None, str | None]:
+    """The authority the text names most often, and otherwise a misspelt name it contains.
+
+    Returns (authority, None) when found, else (None, the nearest official name to a
+    "… Kommune" in the text that matched nothing, if any). The file name is the last resort
+    ("ballerup_referat.pdf").
+    """
+    counts: Counter[Authority] = Counter()
+    first_seen: dict[Authority, int] = {}
+    unknown: list[str] = []
+    for match in MENTION.finditer(text):
+        if match["region"]:
+            candidate: str | None = " ".join(match["region"].split())
+            authority = by_name(candidate)
+        elif match["suffix"] == "Rådhus":
+            candidate, authority = None, by_name(match["name"])
+        else:
+            candidate = f"{match['name']} {match['suffix']}"
+            authority = by_name(candidate)
+        if authority is not None:
+            counts[authority] += 1
+            first_seen.setdefault(authority, match.start())
+        elif candidate:
+            unknown.append(candidate)
+    if counts:
+        return max(counts, key=lambda a: (counts[a], -first_seen[a])), None
+    for token in re.split(r"[_\s.]+", PurePosixPath(file_name).stem):
+        authority = by_name(token) if len(token) > 2 else None
+        if authority is not None:
+            return authority, None
+    for candidate in unknown:
+        hint = suggest(candidate)
+        if hint:
+            return None, f"'{candidate}' findes ikke; mente du '{hint}'?"
+    return None, None
+
+
+def prepare(
+    *,
+    data: bytes,
+    file_name: str,
+    municipality: Municipality | str | None = None,
+    committee: str | None = None,
+    meeting_date: date | None = None,
+    parsed: ParsedDocument | None = None,
+) -> Prepared:
+    """Parse and resolve municipality, committee and date, without writing. Raises IngestError.
+
+    `committee` and `meeting_date` fill in what the parser could not find (the admin preview);
+    when the file has agenda items but no readable header they make it readable.
+    """
+    committee = " ".join(committee.split()) if committee else None
+    given = _given_municipality(file_name, municipality, parsed)
+    if parsed is None:
+        parsed = _parse(data, file_name, given, committee, meeting_date)
+    # Everything the admin must supply is reported at once, not one question per round trip.
+    problems: list[str] = []
+    missing: list[Missing] = []
+    chosen = given
+    if chosen is None:
+        try:
+            chosen = _detected_municipality(file_name, parsed)
+        except IngestError as exc:
+            problems.append(exc.reason)
+            missing += exc.missing
+    if chosen is not None:
+        parsed.municipality = chosen.name
+    if parsed.kind != "document":
+        if committee:
+            parsed.committee = committee
+        if meeting_date:
+            parsed.date = meeting_date
+        facts: list[Missing] = [
+            name
+            for name, value in (("committee", parsed.committee), ("date", parsed.date))
+            if not value
+        ]
+        if facts:
+            problems.append(
+                {
+                    ("committee",): "Udvalget kunne ikke findes i dokumentet; angiv det.",
+                    ("date",): "Mødedatoen kunne ikke findes i dokumentet; angiv den.",
+                }.get(tuple(facts), "Udvalg og mødedato kunne ikke findes i dokumentet; angiv dem.")
+            )
+            missing += facts
+    if problems or chosen is None:
+        raise IngestError(file_name, " ".join(problems), missing=tuple(missing))
+    return Prepared(parsed, chosen)
+
+
+def preview_file(
+    *,
+    data: bytes,
+    file_name: str,
+    municipality: Municipality | str | None = None,
+    committee: str | None = None,
+    meeting_date: date | None = None,
+) -> Preview:
+    """What `ingest_file` with the same arguments would do, computed without writing."""
+    sha256 = hashlib.sha256(data).hexdigest() if data else ""
+    problem = _precheck(data)
+    if problem:
+        return Preview(file_name, sha256, error=problem)
+    existing = SourceFile.objects.filter(sha256=sha256).select_related("municipality").first()
+    if existing is not None:
+        meeting, document = targets_of(existing)
+        return Preview(
+            file_name,
+            sha256,
+            status="unchanged",
+            municipality=existing.municipality,
+            target=meeting or document,
+        )
+    try:
+        prepared = prepare(
+            data=data,
+            file_name=file_name,
+            municipality=municipality,
+            committee=committee,
+            meeting_date=meeting_date,
+        )
+    except IngestError as exc:
+        return Preview(file_name, sha256, error=exc.reason, missing=exc.missing)
+    parsed, chosen = prepared.parsed, prepared.municipality
+    target: Meeting | Document | None
+    if parsed.kind == "document":
+        target = Document.objects.filter(
+            municipality=chosen, slug=danish_slug(parsed.title or file_name)[:200]
+        ).first()
+    else:
+        target = Meeting.objects.filter(
+            committee__municipality=chosen,
+            committee__name=(parsed.committee or "").strip()[:200],
+            date=parsed.date,
+            kind=parsed.kind,
+        ).first()
+    return Preview(
+        file_name,
+        sha256,
+        status="updated" if target else "created",
+        parsed=parsed,
+        municipality=chosen,
+        target=target,
+        warnings=tuple(parsed.warnings),
+    )
+
+
 def ingest_file(
     *,
     data: bytes,
     file_name: str,
     municipality: Municipality | str | None = None,
     committee: str | None = None,
-    meeting_date=None,
+    meeting_date: date | None = None,
     parsed: ParsedDocument | None = None,
     after_write: Callable[[str], None] | None = None,
 ) -> IngestResult:
     """Store one file. Raises IngestError, with the database unchanged, if it cannot be stored.
 
     `committee` and `meeting_date` fill in what the parser could not find (the admin preview).
-    `after_write` is called between writes; tests use it to fail half way through.
+    Without `municipality` it is found in the text. `after_write` is called between writes;
+    tests use it to fail half way through.
     """
-    if not data or not data.strip():
-        raise IngestError(file_name, "Filen er tom.")
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise IngestError(
-            file_name,
-            f"Filen er større end grænsen på {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-        )
+    problem = _precheck(data)
+    if problem:
+        raise IngestError(file_name, problem)
     sha256 = hashlib.sha256(data).hexdigest()
     existing = SourceFile.objects.filter(sha256=sha256).first()
     if existing is not None:
         return _unchanged(file_name, existing)
 
-    municipality_obj = _municipality(file_name, municipality, parsed)
-    if parsed is None:
-        try:
-            parsed = parse(data, filename=file_name, municipality=municipality_obj.name)
-        except ParseError as exc:
-            raise IngestError(file_name, str(exc)) from exc
-    if committee:
-        parsed.committee = committee
-    if meeting_date:
-        parsed.date = meeting_date
-    if parsed.kind != "document":
-        if not parsed.committee:
-            raise IngestError(file_name, "Udvalget kunne ikke findes i dokumentet; angiv det.")
-        if not parsed.date:
-            raise IngestError(file_name, "Mødedatoen kunne ikke findes i dokumentet; angiv den.")
-
+    prepared = prepare(
+        data=data,
+        file_name=file_name,
+        municipality=municipality,
+        committee=committee,
+        meeting_date=meeting_date,
+        parsed=parsed,
+    )
+    parsed, municipality_obj = prepared.parsed, prepared.municipality
     step = after_write or (lambda _name: None)
     try:
         with transaction.atomic():
             # One writer per municipality at a time: two uploads of the same minutes serialise
             # here, and the second finds the first's file.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [municipality_obj.pk])
+            _lock(municipality_obj.pk)
             existing = SourceFile.objects.filter(sha256=sha256).first()
             if existing is not None:
                 return _unchanged(file_name, existing)
@@ -148,63 +331,246 @@ def ingest_file(
             meeting, status = _store_meeting(parsed, source, municipality_obj, step)
             return IngestResult(file_name, status, meeting=meeting, warnings=tuple(parsed.warnings))
     except IntegrityError as exc:
+        # The same bytes stored at the same moment under another municipality's lock.
+        existing = SourceFile.objects.filter(sha256=sha256).first()
+        if existing is not None:
+            return _unchanged(file_name, existing)
         raise IngestError(file_name, f"Databasen afviste dokumentet: {exc}") from exc
+
+
+class _NothingChanged(Exception):
+    """Raised inside the rebuild's transaction to roll back a rewrite that changed nothing."""
 
 
 def rebuild_from_source(*, source: SourceFile) -> tuple[IngestResult, bool]:
     """Re-parse a stored original with the current parser and rewrite what it produced.
 
-    Returns the result and whether anything changed. The original bytes are never touched.
+    Returns the result and whether anything changed. The original bytes are never touched; a
+    rewrite that changes nothing is rolled back, so ids and timestamps stay as they were. Only
+    a meeting's or document's current source is rebuilt: an earlier version is kept as it is
+    and never replaces the content of the version that superseded it.
     """
+    meeting = source.meetings.select_related("committee").first()
+    document = source.documents.first()
+    if meeting is None and document is None:
+        return IngestResult(source.file_name, "unchanged"), False
+    data = bytes(source.content)
+    municipality = source.municipality
     try:
-        parsed = parse(
-            bytes(source.content), filename=source.file_name, municipality=source.municipality.name
-        )
+        parsed = parse(data, filename=source.file_name, municipality=municipality.name)
     except ParseError as exc:
-        raise IngestError(source.file_name, str(exc)) from exc
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [source.municipality_id])
-        if parsed.kind == "document":
-            before = _document_fingerprint(source.documents.first())
-            document, _ = _store_document(
-                parsed, source, source.municipality, lambda _n: None, record_version=False
+        if meeting is None:
+            raise IngestError(source.file_name, str(exc)) from exc
+        # Ingested with a committee and date the admin supplied: they live on the meeting.
+        try:
+            parsed = _parse_with_header(
+                data,
+                source.file_name,
+                municipality.name,
+                meeting.committee.name,
+                meeting.date,
+                meeting.kind,
             )
-            changed = before != _document_fingerprint(document)
-            return IngestResult(
-                source.file_name, "updated" if changed else "unchanged", document=document
-            ), changed
-        meeting = source.meetings.first()
-        before = _meeting_fingerprint(meeting)
-        meeting, _ = _store_meeting(
-            parsed, source, source.municipality, lambda _n: None, record_version=False
+        except ParseError:
+            raise IngestError(source.file_name, str(exc)) from exc
+        parsed.committee, parsed.date = meeting.committee.name, meeting.date
+    if meeting is not None and parsed.kind != "document":
+        # What the parser cannot find was supplied by the admin at upload; it is on the meeting.
+        parsed.committee = parsed.committee or meeting.committee.name
+        parsed.date = parsed.date or meeting.date
+    if (parsed.kind == "document") != (document is not None):
+        raise IngestError(
+            source.file_name,
+            "Med den nuværende parser er filen en anden slags dokument end før; intet er ændret.",
         )
-        changed = before != _meeting_fingerprint(meeting)
+    if parsed.kind != "document" and not (parsed.committee and parsed.date):
+        raise IngestError(source.file_name, "Udvalg eller mødedato kan ikke længere findes.")
+    try:
+        with transaction.atomic():
+            _lock(source.municipality_id)
+            if document is not None:
+                before = _document_fingerprint(document)
+                document, _ = _store_document(
+                    parsed, source, municipality, _no_step, record_version=False, target=document
+                )
+                if before == _document_fingerprint(document):
+                    raise _NothingChanged
+                return IngestResult(source.file_name, "updated", document=document), True
+            assert meeting is not None
+            before = _meeting_fingerprint(meeting)
+            meeting, _ = _store_meeting(
+                parsed, source, municipality, _no_step, record_version=False, target=meeting
+            )
+            if before == _meeting_fingerprint(meeting):
+                raise _NothingChanged
+            return IngestResult(source.file_name, "updated", meeting=meeting), True
+    except _NothingChanged:
         return IngestResult(
-            source.file_name, "updated" if changed else "unchanged", meeting=meeting
-        ), changed
+            source.file_name,
+            "unchanged",
+            meeting=source.meetings.first(),
+            document=source.documents.first(),
+        ), False
+
+
+def _no_step(_name: str) -> None:
+    return None
+
+
+def _lock(municipality_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, municipality_id])
+
+
+def _precheck(data: bytes) -> str | None:
+    """Checks that need no parsing; the same messages as the upload's checks."""
+    if not data or not data.strip():
+        return "Filen er tom."
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        return f"Filen er større end grænsen på {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+    return content_error(data)
 
 
 def _unchanged(file_name: str, source: SourceFile) -> IngestResult:
-    return IngestResult(
-        file_name, "unchanged", meeting=source.meetings.first(), document=source.documents.first()
-    )
+    meeting, document = targets_of(source)
+    return IngestResult(file_name, "unchanged", meeting=meeting, document=document)
 
 
-def _municipality(
+def targets_of(source: SourceFile) -> tuple[Meeting | None, Document | None]:
+    """The meeting or document a stored file belongs to, also when it is an earlier version."""
+    meeting, document = source.meetings.first(), source.documents.first()
+    if meeting is None and document is None:
+        version = source.versions.select_related("meeting", "document").first()
+        if version is not None:
+            meeting, document = version.meeting, version.document
+    return meeting, document
+
+
+def _given_municipality(
     file_name: str, given: Municipality | str | None, parsed: ParsedDocument | None
-) -> Municipality:
+) -> Municipality | None:
     if isinstance(given, Municipality):
         return given
     name = given or (parsed.municipality if parsed else None)
     if not name:
-        raise IngestError(
-            file_name, "Kommunen er ikke angivet og står ikke i dokumentet; angiv den."
-        )
+        return None
     try:
         return resolve_municipality(name)
     except IngestError as exc:
-        raise IngestError(file_name, exc.reason) from exc
+        raise IngestError(file_name, exc.reason, missing=("municipality",)) from exc
+
+
+def _detected_municipality(file_name: str, parsed: ParsedDocument) -> Municipality:
+    authority, hint = detect_municipality(_document_text(parsed), file_name)
+    if authority is not None:
+        found = Municipality.objects.filter(code=authority.code).first()
+        if found is not None:
+            return found
+    reason = "Kommunen er ikke angivet, og teksten nævner ingen kendt kommune"
+    raise IngestError(
+        file_name,
+        f"{reason} ({hint}); vælg kommunen." if hint else f"{reason}; vælg kommunen.",
+        missing=("municipality",),
+    )
+
+
+def _document_text(parsed: ParsedDocument) -> str:
+    """The parsed text, to look for the municipality's name in."""
+    parts = [parsed.committee, parsed.location, parsed.title]
+    for item in parsed.items:
+        parts.append(item.title)
+        parts += [section.text for section in item.sections]
+        parts += [decision.text for decision in item.decisions]
+        parts += item.attachments
+    for section in parsed.document_sections:
+        parts += [section.heading, section.text]
+    return "\n".join(part for part in parts if part)
+
+
+def _parse(
+    data: bytes,
+    file_name: str,
+    municipality: Municipality | None,
+    committee: str | None,
+    meeting_date: date | None,
+) -> ParsedDocument:
+    name = municipality.name if municipality else None
+    try:
+        return parse(data, filename=file_name, municipality=name)
+    except ParseError as exc:
+        if committee and meeting_date:
+            try:
+                return _parse_with_header(data, file_name, name, committee, meeting_date)
+            except ParseError:
+                pass
+        if _has_items_without_header(data, file_name):
+            raise IngestError(
+                file_name,
+                f"{exc}. Udvalg og mødedato kunne ikke findes; angiv dem, så kan filen indlæses.",
+                missing=tuple(
+                    m
+                    for m, value in (("committee", committee), ("date", meeting_date))
+                    if not value
+                )
+                or ("committee", "date"),
+            ) from exc
+        raise IngestError(file_name, str(exc)) from exc
+
+
+def _plain_text(data: bytes) -> str:
+    """The text of a file as the parser sees it; only needed when the header is unreadable."""
+    try:
+        kind = sniff(data)
+        if kind == "pdf":
+            from minutes.parsing.pdf import pdf_to_text
+
+            return pdf_to_text(data)
+        if kind == "html":
+            from minutes.parsing.html import html_to_text
+
+            return html_to_text(data)
+        return decode_text(data)
+    except ParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - same contract as parse(): only ParseError escapes
+        raise ParseError(f"Dokumentet kunne ikke læses: {type(exc).__name__}: {exc}") from exc
+
+
+def _parse_with_header(
+    data: bytes,
+    file_name: str,
+    municipality: str | None,
+    committee: str,
+    meeting_date: date,
+    kind: str = "minutes",
+) -> ParsedDocument:
+    """Parse the file as if it began with a header naming the committee and date.
+
+    The original bytes are stored unchanged; the header only exists for this parse.
+    """
+    word = "DAGSORDEN" if kind == "agenda" else "REFERAT"
+    header = f"{word} {' '.join(committee.split())} d. {meeting_date:%d-%m-%Y}\n\n"
+    parsed = parse(
+        (header + _plain_text(data)).encode("utf-8"), filename=file_name, municipality=municipality
+    )
+    parsed.committee, parsed.date = " ".join(committee.split()), meeting_date
+    return parsed
+
+
+def _has_items_without_header(data: bytes, file_name: str) -> bool:
+    """Whether the file would read as minutes with agenda items if it only had a header.
+
+    Not asked of PDFs: a PDF the parser refused is nearly always one whose text cannot be
+    extracted, and extracting it again (in a child process, up to its time limit) would only
+    double the wait for the same refusal.
+    """
+    try:
+        if sniff(data) == "pdf":
+            return False
+        probe = _parse_with_header(data, file_name, None, PROBE_COMMITTEE, PROBE_DATE)
+    except ParseError:
+        return False
+    return probe.kind != "document" and bool(probe.items)
 
 
 def _store_meeting(
@@ -214,7 +580,10 @@ def _store_meeting(
     step: Callable[[str], None],
     *,
     record_version: bool = True,
+    target: Meeting | None = None,
 ) -> tuple[Meeting, Status]:
+    """Write a parsed meeting. With `target` (a rebuild) that meeting is rewritten in place,
+    even if the parser now reads another committee or date, so its versions stay with it."""
     committee = _committee(municipality, parsed.committee or "")
     fields = {
         "term": parsed.term or "",
@@ -222,11 +591,22 @@ def _store_meeting(
         "location": (parsed.location or "")[:300],
         "source": source,
     }
-    meeting = (
-        Meeting.objects.select_for_update()
-        .filter(committee=committee, date=parsed.date, kind=parsed.kind)
-        .first()
+    same_meeting = Meeting.objects.select_for_update().filter(
+        committee=committee, date=parsed.date, kind=parsed.kind
     )
+    if target is not None:
+        if same_meeting.exclude(pk=target.pk).exists():
+            raise IngestError(
+                source.file_name,
+                f"Den nye fortolkning ({committee.name} {parsed.date:%d-%m-%Y}) er et andet "
+                "møde, som allerede findes i arkivet; intet er ændret.",
+            )
+        meeting = Meeting.objects.select_for_update().get(pk=target.pk)
+        previous_committee = meeting.committee
+        meeting.committee, meeting.date, meeting.kind = committee, parsed.date, parsed.kind
+    else:
+        meeting = same_meeting.first()
+        previous_committee = None
     if meeting is None:
         meeting = Meeting.objects.create(
             committee=committee, date=parsed.date, kind=parsed.kind, **fields
@@ -240,6 +620,13 @@ def _store_meeting(
         meeting.items.all().delete()
         meeting.attendance.all().delete()
         status = "updated"
+        # A rebuild moved the meeting: a committee left without meetings was a misreading.
+        if (
+            previous_committee is not None
+            and previous_committee.pk != committee.pk
+            and not previous_committee.meetings.exists()
+        ):
+            previous_committee.delete()
     if record_version:
         SourceVersion.objects.create(source=source, meeting=meeting)
     step("meeting")
@@ -322,9 +709,11 @@ def _store_document(
     step: Callable[[str], None],
     *,
     record_version: bool = True,
+    target: Document | None = None,
 ) -> tuple[Document, Status]:
+    """Write a parsed document; with `target` (a rebuild) that document keeps its slug and URL."""
     title = parsed.title or source.file_name
-    slug = danish_slug(title)[:200]
+    slug = target.slug if target is not None else danish_slug(title)[:200]
     document = (
         Document.objects.select_for_update().filter(municipality=municipality, slug=slug).first()
     )
@@ -401,10 +790,16 @@ def _search_text(item, committee_name: str) -> dict[str, str]:
 
 
 def _meeting_fingerprint(meeting: Meeting | None) -> tuple:
+    """Everything a meeting shows, in a fixed order (rows of a rewrite come back in another
+    physical order, so every query sorts by item and position)."""
     if meeting is None:
         return ()
+    per_item = ("item__position", "position")
     items = tuple(
-        AgendaItem.objects.filter(meeting=meeting).values_list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position")
+        .values_list(
+            "position",
             "number",
             "title",
             "raw_title",
@@ -417,18 +812,27 @@ def _meeting_fingerprint(meeting: Meeting | None) -> tuple:
         )
     )
     decisions = tuple(
-        Decision.objects.filter(item__meeting=meeting).values_list(
-            "item__number", "body", "date", "outcome", "this_meeting", "text"
-        )
+        Decision.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "body", "date", "outcome", "this_meeting", "text")
     )
     sections = tuple(
-        Section.objects.filter(item__meeting=meeting).values_list("item__number", "heading", "text")
+        Section.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "heading", "text")
     )
-    attendance = tuple(meeting.attendance.values_list("name", "party", "status", "note"))
     votes = tuple(
-        Vote.objects.filter(item__meeting=meeting).values_list(
-            "item__number", "party", "count", "stance"
-        )
+        Vote.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "party", "count", "stance")
+    )
+    attachments = tuple(
+        Attachment.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "title")
+    )
+    attendance = tuple(
+        meeting.attendance.order_by("position").values_list("name", "party", "status", "note")
     )
     return (
         meeting.committee_id,
@@ -442,6 +846,7 @@ def _meeting_fingerprint(meeting: Meeting | None) -> tuple:
         sections,
         attendance,
         votes,
+        attachments,
     )
 
 
@@ -451,5 +856,5 @@ def _document_fingerprint(document: Document | None) -> tuple:
     return (
         document.title,
         document.term,
-        tuple(document.sections.values_list("heading", "level", "text")),
+        tuple(document.sections.order_by("position").values_list("heading", "level", "text")),
     )

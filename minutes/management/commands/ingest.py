@@ -1,7 +1,8 @@
-"""`python manage.py ingest PATH... [--municipality NAME]`: files and folders into the archive."""
+"""`python manage.py ingest PATH... [--municipality NAME]`: files, folders and zips into the archive."""
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections import Counter
 from pathlib import Path
@@ -9,43 +10,77 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from minutes.services.ingestion import IngestError, ingest_file
+from minutes.models import UploadAudit
+from minutes.services import audit
+from minutes.services.ingestion import IngestError, ingest_file, resolve_municipality
+from minutes.services.upload import from_path
 
 MANIFEST = "manifest.json"
 
 
-def manifest_municipality(file: Path) -> str | None:
-    """The municipality that the nearest manifest.json above the file names for it."""
-    file = file.resolve()
-    for folder in file.parents:
+def find_manifest(file: Path) -> tuple[Path, dict[str, str]] | None:
+    """The nearest manifest.json above a file: its folder and the files it names."""
+    for folder in file.resolve().parents:
         manifest = folder / MANIFEST
         if manifest.exists():
-            names = json.loads(manifest.read_text("utf-8"))["files"]
-            return names.get(file.relative_to(folder).as_posix())
+            return folder, json.loads(manifest.read_text("utf-8"))["files"]
     return None
 
 
-def collect(paths: list[Path]) -> list[tuple[Path, str | None]]:
-    """Every file under the given paths, with the municipality a manifest names for it."""
-    files: list[Path] = []
+def manifest_municipality(file: Path) -> str | None:
+    """The municipality that the nearest manifest.json above the file names for it."""
+    found = find_manifest(file)
+    if found is None:
+        return None
+    folder, names = found
+    return names.get(file.resolve().relative_to(folder).as_posix())
+
+
+def collect(paths: list[Path]) -> tuple[list[tuple[Path, str | None]], list[Path]]:
+    """Every file under the given paths, with the municipality a manifest names for it, and
+    the files left out.
+
+    In a folder under a manifest.json only the files the manifest names are taken, so that
+    other material kept beside them (expected parser output, notes) is not read as minutes.
+    A file given by name is always taken.
+    """
+    files: list[tuple[Path, str | None]] = []
+    skipped: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
+            for file in sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.name != MANIFEST
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            ):
+                found = find_manifest(file)
+                if found is None:
+                    files.append((file, None))
+                    continue
+                folder, names = found
+                relative = file.resolve().relative_to(folder).as_posix()
+                if relative in names:
+                    files.append((file, names[relative]))
+                else:
+                    skipped.append(file)
         elif path.is_file():
-            files.append(path)
+            files.append((path, manifest_municipality(path)))
         else:
             raise CommandError(f"{path}: findes ikke")
-    return [(file, manifest_municipality(file)) for file in files]
+    return files, skipped
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return ""
 
 
 class Command(BaseCommand):
-    help = "Indlæs referater (filer eller mapper) i arkivet."
+    help = "Indlæs referater (filer, mapper eller zip-filer) i arkivet."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -57,24 +92,55 @@ class Command(BaseCommand):
     def handle(
         self, *args, paths: list[Path], municipality: str | None, no_progress: bool, **options
     ):
-        files = collect(paths)
+        if municipality:
+            # A misspelt name would fail every file; say so once, before anything is read.
+            try:
+                municipality = resolve_municipality(municipality).name
+            except IngestError as exc:
+                raise CommandError(exc.reason) from exc
+        files, skipped = collect(paths)
+        if skipped:
+            self.stdout.write(
+                f"Sprunget over: {len(skipped)} fil(er), som manifest.json ikke nævner "
+                f"(fx {skipped[0]})"
+            )
+        batch = audit.new_batch()
+        operator = _operator()
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
         bar = tqdm(files, unit="fil", disable=no_progress or len(files) < 2, file=self.stderr._out)
-        for path, manifest_municipality in bar:
-            try:
-                result = ingest_file(
-                    data=path.read_bytes(),
-                    file_name=path.name,
-                    municipality=municipality or manifest_municipality,
-                )
-            except IngestError as exc:
-                counts["failed"] += 1
-                failures.append((str(path), exc.reason))
-                continue
-            counts[result.status] += 1
-            if options["verbosity"] > 1:
-                bar.write(f"{result.status:9} {path}")
+        for path, named_in_manifest in bar:
+            # A zip becomes its members; a refused file or zip becomes one failure.
+            for incoming in from_path(path):
+                common = {
+                    "batch": batch,
+                    "channel": UploadAudit.Channel.COMMAND,
+                    "label": incoming.label,
+                    "username": operator,
+                    "size": incoming.size,
+                    "sha256": incoming.sha256,
+                }
+                if not incoming.ok:
+                    reason = incoming.error or "Filen kan ikke læses."
+                    counts["failed"] += 1
+                    failures.append((incoming.label, reason))
+                    audit.record(**common, reason=reason)
+                    continue
+                try:
+                    result = ingest_file(
+                        data=incoming.data or b"",
+                        file_name=incoming.file_name,
+                        municipality=municipality or named_in_manifest,
+                    )
+                except IngestError as exc:
+                    counts["failed"] += 1
+                    failures.append((incoming.label, exc.reason))
+                    audit.record(**common, reason=exc.reason)
+                    continue
+                audit.record(**common, result=result)
+                counts[result.status] += 1
+                if options["verbosity"] > 1:
+                    bar.write(f"{result.status:9} {incoming.label}")
         self.stdout.write(self._summary(counts, failures))
         if failures:
             raise CommandError(f"{len(failures)} fil(er) kunne ikke indlæses")
