@@ -510,3 +510,24 @@ class ItemSearch(models.Model):
             models.Index(fields=["municipality", "date"], name="itemsearch_muni_date_idx"),
             models.Index(fields=["committee", "date"], name="itemsearch_committee_date_idx"),
         ]
+
+
+class ItemSearchSample(models.Model):
+    """The fixed hash sample of `ItemSearch` that estimated counts and facets read.
+
+    Created and written by SQL in migration 0004 (its other columns are only read by raw SQL);
+    declared here so that Django knows the table, e.g. to empty it together with the items it
+    references when a test flushes the database.
+    """
+
+    item = models.OneToOneField(
+        AgendaItem,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "minutes_itemsearchsample"
+        managed = True

@@ -30,6 +30,9 @@ def sniff(data: bytes) -> FileKind:
     return "text"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; binary content is refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -45,7 +48,7 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     sample = text[:8192]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    control = len(_CONTROL.findall(sample))
     if sample and control / len(sample) > 0.01:
         raise ParseError("Filen er binær og hverken tekst, PDF eller HTML")
     return text

@@ -260,8 +260,15 @@ def clean_title(raw: str) -> str:
 # --- Line classifiers ----------------------------------------------------------------------
 
 
+_SPACES = re.compile(r"\s+")
+# No heading is longer than this; body paragraphs (often thousands of characters) skip the work.
+_MAX_HEADING = 160
+
+
 def _canon(stripped: str) -> str:
-    return re.sub(r"\s+", " ", stripped.strip().rstrip(":").strip()).lower()
+    if len(stripped) > _MAX_HEADING:
+        return ""
+    return _SPACES.sub(" ", stripped.strip().rstrip(":").strip()).lower()
 
 
 def section_heading(stripped: str) -> tuple[str, str] | None:
