@@ -1,0 +1,272 @@
+"""Loading the synthetic corpus through the real ingestion path, resumably.
+
+Every file goes through `minutes.services.ingestion.ingest_file` (parser, one transaction per
+file, every index in place), exactly as `manage.py ingest` and the admin upload do. Which corpus
+the database holds is recorded in a small table of its own, `bench_corpus`, so a later run with
+the same seed and size reuses it, and an interrupted load resumes at the first municipality that
+was not finished (files already stored are recognised by their hash and skipped).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, connections
+
+from . import corpus
+
+MARKER_TABLE = "bench_corpus"
+
+
+class BenchDatabaseError(SystemExit):
+    pass
+
+
+def check_database() -> str:
+    """The benchmark truncates tables: refuse any database that is not a bench or test one."""
+    name = connection.settings_dict["NAME"]
+    if not (name.endswith("_bench") or name.startswith("test_")):
+        raise BenchDatabaseError(
+            f"Databasen '{name}' er ikke en benchmark-database (navnet skal ende på '_bench'); "
+            "brug `make bench`, som vælger referatarkivet_bench."
+        )
+    return name
+
+
+def _ensure_marker_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (key text PRIMARY KEY, value jsonb NOT NULL)"
+        )
+
+
+def stored_corpus() -> dict[str, Any] | None:
+    _ensure_marker_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {MARKER_TABLE} WHERE key = 'corpus'")
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0] if isinstance(row[0], dict) else json.loads(row[0])
+
+
+def _write_marker(value: dict[str, Any]) -> None:
+    _ensure_marker_table()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MARKER_TABLE} (key, value) VALUES ('corpus', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [json.dumps(value)],
+        )
+
+
+def _mark_done(index: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MARKER_TABLE} SET value = jsonb_set(value, '{{done}}', "
+            "(value->'done') || to_jsonb(%s::int)) WHERE key = 'corpus'",
+            [index],
+        )
+
+
+def wanted(seed: int, items: int) -> dict[str, Any]:
+    return {"seed": seed, "items": items, "fingerprint": corpus.corpus_fingerprint()}
+
+
+def matches(stored: dict[str, Any] | None, seed: int, items: int) -> bool:
+    return stored is not None and all(stored.get(k) == v for k, v in wanted(seed, items).items())
+
+
+def reset_archive() -> None:
+    """Empty every archive table except the municipalities (reference data from a migration)."""
+    check_database()
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("minutes").get_models()
+        if model._meta.model_name != "municipality"
+        and model._meta.managed
+        and not model._meta.proxy
+    ]
+    _ensure_marker_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+
+
+def archive_is_empty() -> bool:
+    from minutes.models import Meeting, SourceFile
+
+    return not Meeting.objects.exists() and not SourceFile.objects.exists()
+
+
+@dataclass
+class MunicipalityLoad:
+    index: int
+    municipality: str
+    meetings: int
+    items: int
+    created: int
+    generate_seconds: float
+    ingest_seconds: float
+    warnings: int
+    steps: dict[str, float]
+
+
+class StepTimer:
+    """Where ingestion spends its time, from the hook ingest_file calls after each write.
+
+    "source" covers everything before the first write (hash, parse) and the source row;
+    "commit" is the rest of the transaction after the last write.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.mark = time.perf_counter()
+
+    def start(self) -> None:
+        self.mark = time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.mark
+        self.mark = now
+
+
+def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityLoad:
+    """Generate one municipality's minutes (untimed) and ingest them file by file (timed)."""
+    from minutes.models import Municipality
+    from minutes.services.ingestion import ingest_file
+
+    municipality = Municipality.objects.get(code=plan.authority.code)
+    started = time.perf_counter()
+    files = list(corpus.municipality_minutes(seed, plan))
+    generated = time.perf_counter()
+    created = warnings = 0
+    timer = StepTimer()
+    for minutes in files:
+        timer.start()
+        result = ingest_file(
+            data=minutes.data,
+            file_name=minutes.file_name,
+            municipality=municipality,
+            after_write=timer.step,
+        )
+        timer.step("commit")
+        created += result.status == "created"
+        warnings += len(result.warnings)
+    done = time.perf_counter()
+    _mark_done(plan.index)
+    return MunicipalityLoad(
+        index=plan.index,
+        municipality=plan.authority.name,
+        meetings=len(files),
+        items=sum(m.items for m in files),
+        created=created,
+        generate_seconds=generated - started,
+        ingest_seconds=done - generated,
+        warnings=warnings,
+        steps=timer.seconds,
+    )
+
+
+def _worker(args: tuple[int, corpus.MunicipalityPlan]) -> dict[str, Any]:
+    seed, plan = args
+    try:
+        return asdict(load_municipality(seed, plan))
+    finally:
+        connections.close_all()
+
+
+def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any]:
+    """Load (or reuse, or resume) the corpus; returns the load figures."""
+    check_database()
+    stored = stored_corpus()
+    if matches(stored, seed, items) and stored.get("complete"):
+        log(f"Korpus (seed {seed}, {items} punkter) findes allerede i databasen; genbruges.")
+        return {**stored["load"], "reused": True}
+    if not matches(stored, seed, items):
+        if stored is not None or not archive_is_empty():
+            log("Databasen indeholder et andet korpus; den tømmes.")
+            reset_archive()
+        stored = {**wanted(seed, items), "complete": False, "done": []}
+        _write_marker(stored)
+    plans = corpus.plan_municipalities(seed, items)
+    todo = [p for p in plans if p.index not in set(stored.get("done", []))]
+    log(
+        f"Indlæser {len(todo)} af {len(plans)} kommuner ({items} punkter i alt) "
+        f"med {workers} proces(ser) gennem ingest_file …"
+    )
+    started = time.perf_counter()
+    results: list[dict[str, Any]] = []
+    if workers <= 1:
+        for plan in todo:
+            results.append(asdict(load_municipality(seed, plan)))
+            _progress(results, len(todo), started, log)
+    else:
+        # Forked workers must not share the parent's database connection.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for result in pool.imap_unordered(_worker, [(seed, p) for p in todo]):
+                results.append(result)
+                _progress(results, len(todo), started, log)
+    wall = time.perf_counter() - started
+
+    vacuum_started = time.perf_counter()
+    # What autovacuum would do on a live archive: fresh statistics and a visibility map.
+    # (VACUUM cannot run inside a transaction, which is where the tests load.)
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for model in apps.get_app_config("minutes").get_models():
+                if model._meta.managed and not model._meta.proxy:
+                    cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+    vacuum = time.perf_counter() - vacuum_started
+
+    meetings = sum(r["meetings"] for r in results)
+    loaded_items = sum(r["items"] for r in results)
+    ingest_seconds = sum(r["ingest_seconds"] for r in results)
+    parallel = min(workers, max(1, len(todo)))
+    figures = {
+        "workers": workers,
+        "municipalities": len(todo),
+        "meetings": meetings,
+        "items": loaded_items,
+        "created": sum(r["created"] for r in results),
+        "parser_warnings": sum(r["warnings"] for r in results),
+        # Ingestion only (generation excluded), as a throughput of all workers together.
+        "ingest_seconds": round(ingest_seconds / parallel, 1),
+        "meetings_per_s": round(meetings / (ingest_seconds / parallel), 1) if meetings else 0,
+        "items_per_s": round(loaded_items / (ingest_seconds / parallel), 1) if meetings else 0,
+        # Wall clock of the whole load including generating the text.
+        "wall_seconds": round(wall, 1),
+        "generate_seconds": round(sum(r["generate_seconds"] for r in results) / parallel, 1),
+        "vacuum_analyze_seconds": round(vacuum, 1),
+        # Milliseconds per meeting in each step of ingest_file (summed over the workers).
+        "ms_per_meeting_by_step": {
+            step: round(sum(r["steps"].get(step, 0) for r in results) * 1000 / meetings, 1)
+            for step in dict.fromkeys(k for r in results for k in r["steps"])
+        }
+        if meetings
+        else {},
+        "resumed": len(todo) < len(plans),
+        "reused": False,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    _write_marker({**wanted(seed, items), "complete": True, "done": [], "load": figures})
+    return figures
+
+
+def _progress(results: list[dict[str, Any]], total: int, started: float, log) -> None:
+    meetings = sum(r["meetings"] for r in results)
+    elapsed = time.perf_counter() - started
+    last = results[-1]
+    log(
+        f"  {len(results)}/{total} {last['municipality']}: {last['meetings']} møder, "
+        f"{last['items']} punkter, {last['meetings'] / last['ingest_seconds']:.0f} møder/s "
+        f"(i alt {meetings} møder på {elapsed:.0f} s)"
+    )

@@ -1,0 +1,192 @@
+"""The benchmark (issue 6): a deterministic corpus the real parser reads as planned, loaded
+through the real ingestion path, and a query runner that yields every figure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from bench import corpus, load, pages, queries, report
+from minutes.models import AgendaItem, Attendance, Case, Decision, Meeting
+from minutes.parsing import parse
+
+SEED, ITEMS = 3, 300
+
+
+@pytest.fixture(scope="module")
+def files() -> list[corpus.MinutesFile]:
+    return list(corpus.generate(SEED, ITEMS))
+
+
+def test_same_seed_gives_the_same_bytes(files):
+    again = list(corpus.generate(SEED, ITEMS))
+    assert [(f.file_name, f.data) for f in again] == [(f.file_name, f.data) for f in files]
+    other = list(corpus.generate(SEED + 1, ITEMS))
+    assert [f.data for f in other] != [f.data for f in files]
+
+
+def test_corpus_has_exactly_the_requested_items(files):
+    assert sum(f.items for f in files) == ITEMS
+    assert all(1 <= f.items <= corpus.MAX_ITEMS for f in files)
+    assert len({f.file_name for f in files}) == len(files)
+    # 200,000 items is twenty municipalities, a million the whole country.
+    assert len(corpus.plan_municipalities(1, 200_000)) == 20
+    assert len(corpus.plan_municipalities(1, 1_000_000)) == 98
+    assert sum(p.items for p in corpus.plan_municipalities(1, 200_001)) == 200_001
+
+
+def test_generated_minutes_parse_into_the_planned_structure(files):
+    for minutes in files:
+        parsed = parse(minutes.data, filename=minutes.file_name, municipality=minutes.municipality)
+        assert (parsed.kind, parsed.committee, parsed.date) == (
+            "minutes",
+            minutes.committee,
+            minutes.date,
+        )
+        assert parsed.warnings == []
+        assert len(parsed.attendance) == minutes.attendees
+        assert len(parsed.items) == len(minutes.expected)
+        for item, expected in zip(parsed.items, minutes.expected, strict=True):
+            assert item.number == expected.number
+            if not expected.closed:  # a closed item's public title is the parser's choice
+                assert item.title == expected.title
+            assert item.case_number == expected.case_number
+            assert item.closed == expected.closed
+            assert tuple(s.heading for s in item.sections) == expected.headings
+            assert all(s.text for s in item.sections)
+            assert len(item.attachments) == expected.attachments
+            assert len(item.votes) == expected.votes
+            assert [(d.body, d.date, d.outcome, d.this_meeting) for d in item.decisions] == [
+                (d.body, d.date, d.outcome, d.this_meeting) for d in expected.decisions
+            ]
+
+
+def test_cases_travel_from_fagudvalg_to_the_council(files):
+    council = {f.committee for f in files} & set(corpus.COUNCILS)
+    trails = [
+        [d.body for d in item.decisions]
+        for f in files
+        if f.committee in council
+        for item in f.expected
+        if len(item.decisions) >= 3
+    ]
+    assert trails, "no case went through three bodies"
+    assert all(t[-2] == "Økonomiudvalget" and t[-1] in council for t in trails)
+    outcomes = Counter(d.outcome for f in files for i in f.expected for d in i.decisions)
+    assert {"approved", "recommended", "noted"} <= set(outcomes)
+
+
+def test_decision_texts_mean_what_the_parser_reads():
+    for outcome, texts in corpus.DECISION_TEXTS.items():
+        for text in texts:
+            assert corpus.check_outcomes()[text] == outcome, text
+
+
+def test_word_frequencies_have_the_shape_of_real_text(files):
+    words = Counter(
+        w for f in files for w in re.findall(r"[a-zæøå]{3,}", f.data.decode("utf-8").lower())
+    )
+    total = sum(words.values())
+    ranked = [n for _, n in words.most_common()]
+    # Common words are very common, most words are rare: a long tail of words seen once.
+    assert sum(ranked[:20]) / total > 0.15
+    assert sum(1 for n in ranked if n == 1) / len(ranked) > 0.2
+    assert ranked[0] > 100 * ranked[len(ranked) // 2]
+
+
+def test_bench_refuses_a_database_that_is_not_a_bench_database(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "referatarkivet")
+    with pytest.raises(load.BenchDatabaseError):
+        load.check_database()
+
+
+@pytest.mark.django_db
+def test_load_query_set_and_pages_give_every_figure(files):
+    figures = load.load(SEED, ITEMS, workers=1, log=lambda _m: None)
+
+    # The real ingestion path stored exactly the generated corpus (the seed minutes are gone).
+    assert AgendaItem.objects.count() == ITEMS
+    assert Meeting.objects.count() == len(files) == figures["meetings"]
+    assert figures["items"] == ITEMS and figures["meetings_per_s"] > 0
+    assert set(figures["ms_per_meeting_by_step"]) >= {"source", "items", "commit"}
+    first = files[0]
+    stored = Meeting.objects.get(committee__name=first.committee, date=first.date)
+    assert list(stored.items.order_by("position").values_list("title", "case__number")) == [
+        (e.title, e.case_number) for e in first.expected
+    ]
+    assert Decision.objects.filter(item__meeting=stored).count() == sum(
+        len(e.decisions) for e in first.expected
+    )
+    assert Attendance.objects.filter(meeting=stored).count() == first.attendees
+    assert Case.objects.filter(items__meeting__committee__name="Økonomiudvalget").exists()
+
+    # The same corpus again is recognised and reused, not loaded twice.
+    again = load.load(SEED, ITEMS, workers=1, log=lambda _m: None)
+    assert again["reused"] is True
+    assert AgendaItem.objects.count() == ITEMS
+
+    query_set = queries.build_query_set(SEED)
+    kinds = {q.kind for q in query_set}
+    assert kinds >= {
+        "common",
+        "rare",
+        "two words",
+        "three words",
+        "phrase",
+        "or",
+        "exclusion",
+        "prefix",
+        "case number",
+        "filter",
+        "sort",
+    }
+    search = queries.run_query_set(query_set, repeat=2)
+    for key in ("p50_ms", "p95_ms", "max_ms", "over_1s", "runs", "slowest", "by_query"):
+        assert key in search
+    assert search["errors"] == 0, [e["error"] for e in search["by_query"] if "error" in e]
+    assert search["runs"] == 2 * len(query_set)
+    assert 0 < search["p50_ms"] <= search["p95_ms"] <= search["max_ms"]
+    by_name = {e["name"]: e for e in search["by_query"]}
+    for entry in search["by_query"]:
+        for key in ("hits", "p50_ms", "p95_ms", "max_ms", "search_ms", "page_ms", "http_p50_ms"):
+            assert entry[key] is not None and entry[key] >= 0
+        assert entry["http_status"] in (200, 302)
+    common = next(e for e in search["by_query"] if e["name"].startswith("mest almindelige"))
+    assert common["hits"] > ITEMS // 3 and common["rows"] == 10
+    assert next(e for n, e in by_name.items() if n.startswith("ord uden træf"))["hits"] == 0
+    rare = [e for e in search["by_query"] if e["name"].startswith("sjældent ord")]
+    assert all(1 <= e["hits"] < ITEMS // 10 for e in rare)
+    case = next(e for e in search["by_query"] if e["kind"] == "case number")
+    assert case["redirect"] and case["http_status"] == 302
+
+    page_figures = pages.run_pages(SEED, repeat=1)
+    for kind in ("meeting", "case"):
+        assert page_figures[kind]["statuses"] == [200]
+        assert page_figures[kind]["p50_ms"] > 0 and page_figures[kind]["queries_min"] > 0
+
+    result = report.assemble(
+        {
+            "load": figures,
+            "corpus": report.corpus_figures(SEED, ITEMS),
+            "search": search,
+            "pages": page_figures,
+        },
+        parts=["load", "search", "pages"],
+    )
+    assert set(result["targets"]) == {
+        "search_p95_ms",
+        "search_p50_ms",
+        "search_max_ms",
+        "ingest_meetings_per_s",
+        "meeting_page_p95_ms",
+        "meeting_page_constant_queries",
+        "case_page_p95_ms",
+        "case_page_constant_queries",
+    }
+    assert result["corpus"]["items"] == ITEMS and result["git"]["commit"]
+    assert result["machine"]["postgresql"] and result["machine"]["cpus"]
+    assert "| search p95 |" in report.markdown(result)
+    assert "søgning p95" in report.table(result)
