@@ -125,15 +125,7 @@ def get_meeting(municipality_slug: str, committee_slug: str, date) -> Meeting:
             committee__slug=committee_slug,
             date=date,
         )
-        .prefetch_related(
-            "attendance",
-            Prefetch(
-                "items",
-                queryset=AgendaItem.objects.select_related("case__municipality").prefetch_related(
-                    "sections", "decisions", "votes", "attachments"
-                ),
-            ),
-        )
+        .prefetch_related("attendance")
         # Minutes before an agenda of the same day: the URL names the day, the minutes win.
         .order_by("-kind")
     )
@@ -164,12 +156,26 @@ def attendance_groups(meeting: Meeting) -> AttendanceGroups:
 
 
 def neighbours(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    """The committee's previous and next meeting, in one query."""
     siblings = Meeting.objects.filter(committee_id=meeting.committee_id).select_related(
         "committee__municipality"
     )
-    previous = siblings.filter(date__lt=meeting.date).order_by("-date").first()
-    following = siblings.filter(date__gt=meeting.date).order_by("date").first()
-    return previous, following
+    previous = siblings.filter(date__lt=meeting.date).order_by("-date")[:1]
+    following = siblings.filter(date__gt=meeting.date).order_by("date")[:1]
+    found = {m.date > meeting.date: m for m in previous.union(following, all=True)}
+    return found.get(False), found.get(True)
+
+
+def meeting_headlines(meeting: Meeting) -> list[AgendaItem]:
+    """Number, title and closed flag of every item: the table of contents and the page meta."""
+    return list(meeting.items.only("id", "meeting_id", "position", "number", "title", "closed"))
+
+
+def meeting_items(meeting: Meeting):
+    """Every item with all it shows, lazily: a page whose agenda is cached never runs it."""
+    return meeting.items.select_related("case__municipality").prefetch_related(
+        "sections", "decisions", "votes", "attachments"
+    )
 
 
 def get_case(municipality_slug: str, number: str) -> Case:

@@ -102,10 +102,12 @@ def meeting(request, municipality, committee, date):
     obj = selectors.get_meeting(municipality, committee, date)
     previous, following = selectors.neighbours(obj)
     committee_obj = obj.committee
-    items = list(obj.items.all())
+    headlines = selectors.meeting_headlines(obj)
+    items = selectors.meeting_items(obj)
     when = danish_date(obj.date)
     # Reached from a search result: mark the search terms (two queries, only then).
-    highlighter = highlighter_for(request.GET.get("fremhaev"), item_texts(items))
+    query = request.GET.get("fremhaev")
+    highlighter = highlighter_for(query, item_texts(items)) if query else None
     return render(
         request,
         "minutes/meeting.html",
@@ -115,6 +117,7 @@ def meeting(request, municipality, committee, date):
             "committee": committee_obj,
             "municipality": committee_obj.municipality,
             "items": items,
+            "headlines": headlines,
             "attendance": selectors.attendance_groups(obj),
             "previous": previous,
             "following": following,
@@ -127,8 +130,8 @@ def meeting(request, municipality, committee, date):
                 f"{committee_obj.name} {when} – {committee_obj.municipality.name}",
                 f"{obj.get_kind_display()} fra {committee_obj.name}s møde {when} i "
                 f"{committee_obj.municipality.name}: "
-                + "; ".join(f"{i.number}. {i.title}" for i in items[:6])
-                + (" …" if len(items) > 6 else ""),
+                + "; ".join(f"{i.number}. {i.title}" for i in headlines[:6])
+                + (" …" if len(headlines) > 6 else ""),
                 obj.get_absolute_url(),
                 og_type="article",
             ),

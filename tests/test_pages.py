@@ -567,3 +567,27 @@ def test_meeting_reached_from_a_result_marks_the_search_terms(client):
     assert "Evaluering af <mark>frivillighedspolitikken</mark>" in marked
     # Stemming: the inflected form in the decision text is marked too.
     assert marked.count("<mark>") >= 3
+
+
+def test_meeting_agenda_is_rendered_once_per_version_of_the_meeting(client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minutes.models import Meeting, Section
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(MEETING).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(MEETING).content.decode()
+    assert second == first
+    # The items and their sections, decisions, votes and attachments are not read again.
+    assert len(warm) == len(cold) - 5
+
+    meeting = Meeting.objects.get(committee__slug="arbejdsmarkedsudvalget", date="2021-06-02")
+    Section.objects.filter(item__meeting=meeting, heading="Baggrund", item__number=3).update(
+        text="Ny tekst i en rettet version."
+    )
+    meeting.save()  # a new version (ingestion saves the meeting) changes the cache key
+    assert "Ny tekst i en rettet version." in client.get(MEETING).content.decode()
