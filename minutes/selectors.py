@@ -179,8 +179,12 @@ def meeting_items(meeting: Meeting):
 
 
 def get_case(municipality_slug: str, number: str) -> Case:
+    """The case, with the newest update of its meetings and its item count: together they
+    change whenever its trail can (views.case caches the page on them)."""
     return get_object_or_404(
-        Case.objects.select_related("municipality"),
+        Case.objects.select_related("municipality").annotate(
+            latest_update=Max("items__meeting__updated_at"), item_count=Count("items")
+        ),
         municipality__slug=municipality_slug,
         normalised=normalise_case_number(number),
     )

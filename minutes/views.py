@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -139,10 +140,30 @@ def meeting(request, municipality, committee, date):
     )
 
 
+CACHE_SECONDS = 24 * 60 * 60
+
+
 def case(request, municipality, number):
     obj = selectors.get_case(municipality, number)
     if obj.url_number != number:
         return redirect(obj, permanent=True)
+    # The page changes only when a meeting on the case is ingested again or a new one names it,
+    # so it is rendered once per such version (not when the URL carries a query string, which
+    # the header's search box echoes).
+    key = None
+    if not request.GET:
+        stamp = obj.latest_update.isoformat() if obj.latest_update else ""
+        key = f"case-page:{obj.pk}:{obj.item_count}:{stamp}:{request.build_absolute_uri()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+    response = _render_case(request, obj)
+    if key:
+        cache.set(key, response.content, CACHE_SECONDS)
+    return response
+
+
+def _render_case(request: HttpRequest, obj) -> HttpResponse:
     trail = selectors.decision_trail(obj)
     items = selectors.case_items(obj)
     status = selectors.case_status(trail)

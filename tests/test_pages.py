@@ -591,3 +591,28 @@ def test_meeting_agenda_is_rendered_once_per_version_of_the_meeting(client):
     )
     meeting.save()  # a new version (ingestion saves the meeting) changes the cache key
     assert "Ny tekst i en rettet version." in client.get(MEETING).content.decode()
+
+
+def test_case_page_is_rendered_once_per_version_of_its_meetings(client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minutes.models import Decision
+
+    url = "/hoeje-taastrup/sager/17-10000/"
+    cache.clear()
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url).content.decode()
+    assert second == first
+    assert len(warm) == 1  # only the case and its version
+
+    decision = Decision.objects.get(
+        item__case__normalised="17/10000", body="Socialudvalget", item__meeting__date="2021-06-02"
+    )
+    Decision.objects.filter(pk=decision.pk).update(text="Anbefales med en tilføjelse.")
+    decision.item.meeting.save()  # ingestion saves the meeting when a new version arrives
+    assert "Anbefales med en tilføjelse." in client.get(url).content.decode()
+    # A query string (echoed in the header's search box) is never served from the cache.
+    assert 'value="botilbud"' in client.get(url, {"q": "botilbud"}).content.decode()
