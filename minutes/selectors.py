@@ -125,7 +125,6 @@ def get_meeting(municipality_slug: str, committee_slug: str, date) -> Meeting:
             committee__slug=committee_slug,
             date=date,
         )
-        .prefetch_related("attendance")
         # Minutes before an agenda of the same day: the URL names the day, the minutes win.
         .order_by("-kind")
     )
@@ -146,7 +145,7 @@ class AttendanceGroups:
 
 
 def attendance_groups(meeting: Meeting) -> AttendanceGroups:
-    """Split the prefetched attendance in Python: no query of its own."""
+    """The meeting's attendance, present / substitutes / absent, in one query."""
     people = list(meeting.attendance.all())
     return AttendanceGroups(
         present=[a for a in people if a.status == Attendance.Status.PRESENT],

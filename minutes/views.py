@@ -99,9 +99,37 @@ def committee(request, municipality, committee):
     )
 
 
+CACHE_SECONDS = 24 * 60 * 60
+
+
 def meeting(request, municipality, committee, date):
     obj = selectors.get_meeting(municipality, committee, date)
     previous, following = selectors.neighbours(obj)
+    # Rendered once per version of the meeting and of its neighbours (the previous/next links);
+    # never from the cache when the URL has a query string (search terms to mark, or the
+    # header's search box echoing one).
+    key = None
+    if not request.GET:
+        key = ":".join(
+            [
+                "meeting-page",
+                str(obj.pk),
+                obj.updated_at.isoformat(),
+                str(previous.pk if previous else ""),
+                str(following.pk if following else ""),
+                request.build_absolute_uri(),
+            ]
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+    response = _render_meeting(request, obj, previous, following)
+    if key:
+        cache.set(key, response.content, CACHE_SECONDS)
+    return response
+
+
+def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpResponse:
     committee_obj = obj.committee
     headlines = selectors.meeting_headlines(obj)
     items = selectors.meeting_items(obj)
@@ -138,9 +166,6 @@ def meeting(request, municipality, committee, date):
             ),
         },
     )
-
-
-CACHE_SECONDS = 24 * 60 * 60
 
 
 def case(request, municipality, number):

@@ -582,8 +582,9 @@ def test_meeting_agenda_is_rendered_once_per_version_of_the_meeting(client):
     with CaptureQueriesContext(connection) as warm:
         second = client.get(MEETING).content.decode()
     assert second == first
-    # The items and their sections, decisions, votes and attachments are not read again.
-    assert len(warm) == len(cold) - 5
+    # Only the meeting and its neighbours (for the previous/next links) are read again.
+    assert len(cold) == 9
+    assert len(warm) == 2
 
     meeting = Meeting.objects.get(committee__slug="arbejdsmarkedsudvalget", date="2021-06-02")
     Section.objects.filter(item__meeting=meeting, heading="Baggrund", item__number=3).update(
@@ -616,3 +617,21 @@ def test_case_page_is_rendered_once_per_version_of_its_meetings(client):
     assert "Anbefales med en tilføjelse." in client.get(url).content.decode()
     # A query string (echoed in the header's search box) is never served from the cache.
     assert 'value="botilbud"' in client.get(url, {"q": "botilbud"}).content.decode()
+
+
+def test_cached_meeting_page_follows_a_new_neighbour(client):
+    from datetime import date
+
+    from django.core.cache import cache
+
+    from minutes.models import Meeting
+
+    cache.clear()
+    url = "/hoeje-taastrup/arbejdsmarkedsudvalget/2020-04-01/"
+    assert "2021-06-02" in client.get(url).content.decode()  # next meeting, now cached
+    earlier = Meeting.objects.get(committee__slug="arbejdsmarkedsudvalget", date=date(2020, 4, 1))
+    Meeting.objects.create(
+        committee=earlier.committee, date=date(2020, 12, 2), kind="minutes", source=earlier.source
+    )
+    html = client.get(url).content.decode()
+    assert 'rel="next" href="/hoeje-taastrup/arbejdsmarkedsudvalget/2020-12-02/"' in html
