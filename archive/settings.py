@@ -137,18 +137,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Rendered agendas of meeting pages (keyed by meeting version). Per-process memory by default;
-# set CACHE_URL (e.g. redis://127.0.0.1:6379/1) to share one cache between gunicorn workers.
+# Rendered meeting and case pages, keyed by their version (see minutes.views). Per process:
+# every gunicorn worker renders a page version once.
 CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
-        }
-        if os.environ.get("CACHE_URL")
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        }
-    )
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
 }

@@ -13,9 +13,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 
-from .querysets import AgendaItemQuerySet, DocumentSectionQuerySet
-
-SEARCH_CONFIG = "danish"
+from .querysets import SEARCH_CONFIG, AgendaItemQuerySet, DocumentSectionQuerySet
 
 
 class Municipality(models.Model):

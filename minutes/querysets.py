@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
-from django.db.models import F
+from django.db.models import BooleanField, F, FloatField
+from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "danish"
 
@@ -31,13 +32,16 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class DocumentSectionQuerySet(models.QuerySet):
-    def search(self, text: str) -> DocumentSectionQuerySet:
-        text = (text or "").strip()
-        if not text:
-            return self.none()
-        query = search_query(text)
+    def matching(self, tsquery: str, rank_query: str) -> DocumentSectionQuerySet:
+        """Sections matching a tsquery built by `minutes.search.parse_query`, best first."""
         return (
-            self.filter(search_vector=query)
-            .alias(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "position")
+            self.filter(
+                RawSQL("search_vector @@ %s::tsquery", [tsquery], output_field=BooleanField())
+            )
+            .alias(
+                rank=RawSQL(
+                    "ts_rank(search_vector, %s::tsquery)", [rank_query], output_field=FloatField()
+                )
+            )
+            .order_by("-rank", "document__title", "position")
         )

@@ -32,17 +32,20 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import BooleanField, FloatField
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
 from .filters import ItemSearchFilter
 from .highlight import START, STOP, render_marked
 from .models import AgendaItem, Case, Decision, DocumentSection, ItemSearch
-from .parsing.conventions import normalise_case_number
-from .services.ingestion import RECOMMENDATION_HEADINGS, SUMMARY_HEADINGS
+from .parsing.conventions import (
+    KLE_NUMBER,
+    RECOMMENDATION_HEADINGS,
+    SUMMARY_HEADINGS,
+    normalise_case_number,
+)
+from .querysets import SEARCH_CONFIG
 
-CONFIG = "danish"
+CONFIG = SEARCH_CONFIG
 # Counts and facets are exact when the sample predicts at most EXACT_LIMIT matches, and, with
 # filters, at most CANDIDATE_LIMIT items for the query alone (the GIN bitmap an exact count must
 # build even when filters leave few rows) unless the filters leave under 1,000; otherwise they
@@ -71,7 +74,7 @@ STOP_WORDS_REASON = (
 
 # A case number as users type it: 17/10000, 17-10000, 2017 / 10000, EMN-2024-001234, a KLE
 # journal number with or without spaces around the dashes; optionally after "sag" or "sagsnr.".
-_KLE = r"\d{2}\.\d{2}\.\d{2}(?:\.\d{2})?\s*-\s*[A-ZÆØÅ]\d{2}\s*-\s*\d+\s*-\s*\d{2}(?:\d{2})?"
+_KLE = KLE_NUMBER
 _YEAR_SERIAL = r"(?:\d{2}|\d{4})\s*[/–-]\s*\d{1,7}"
 _LETTERED = r"[A-ZÆØÅ]{2,5}-(?:\d{3}-)?(?:19|20)\d{2}-\d{3,7}"
 _LABEL = r"(?:sags?\s*-?\s*(?:nr|nummer)\.?|sag\s+nr\.?|sagnr\.?|j\.?\s*nr\.?|sag)\s*[:.]?\s*"
@@ -563,18 +566,9 @@ def run_search(params: dict[str, Any]) -> SearchResults:
     search.large = count > RANK_LIMIT
     search.count = count
     documents = list(
-        DocumentSection.objects.filter(
-            RawSQL("search_vector @@ %s::tsquery", [parsed.tsquery], output_field=BooleanField())
-        )
-        .alias(
-            rank=RawSQL(
-                "ts_rank(search_vector, %s::tsquery)",
-                [parsed.rank_query],
-                output_field=FloatField(),
-            )
-        )
-        .select_related("document__municipality")
-        .order_by("-rank", "document__title", "position")[:5]
+        DocumentSection.objects.matching(parsed.tsquery, parsed.rank_query).select_related(
+            "document__municipality"
+        )[:5]
     )
     return SearchResults(
         text,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower, Trim
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,7 +22,7 @@ from .models import (
     Municipality,
     Section,
 )
-from .parsing.conventions import normalise_case_number
+from .parsing.conventions import RECOMMENDATION_HEADINGS, normalise_case_number
 
 
 def archive_counts() -> dict[str, int]:
@@ -217,7 +218,9 @@ def decision_trail(case: Case) -> list[TrailStep]:
         .prefetch_related(
             Prefetch(
                 "item__sections",
-                queryset=Section.objects.filter(heading__iexact="Indstilling"),
+                queryset=Section.objects.alias(key=Lower(Trim("heading"))).filter(
+                    key__in=sorted(RECOMMENDATION_HEADINGS)
+                ),
                 to_attr="recommendations",
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -102,31 +103,39 @@ def committee(request, municipality, committee):
 CACHE_SECONDS = 24 * 60 * 60
 
 
+def _once_per_version(
+    request: HttpRequest, version: tuple, render_page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page rendered once per `version` of what it shows, then served from the cache.
+
+    Never cached for a URL with a query string: the header's search box echoes it, and a page
+    reached from a search result marks the search terms.
+    """
+    if request.GET:
+        return render_page()
+    key = ":".join(str(part) for part in (*version, request.build_absolute_uri()))
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached)
+    response = render_page()
+    cache.set(key, response.content, CACHE_SECONDS)
+    return response
+
+
 def meeting(request, municipality, committee, date):
     obj = selectors.get_meeting(municipality, committee, date)
     previous, following = selectors.neighbours(obj)
-    # Rendered once per version of the meeting and of its neighbours (the previous/next links);
-    # never from the cache when the URL has a query string (search terms to mark, or the
-    # header's search box echoing one).
-    key = None
-    if not request.GET:
-        key = ":".join(
-            [
-                "meeting-page",
-                str(obj.pk),
-                obj.updated_at.isoformat(),
-                str(previous.pk if previous else ""),
-                str(following.pk if following else ""),
-                request.build_absolute_uri(),
-            ]
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            return HttpResponse(cached)
-    response = _render_meeting(request, obj, previous, following)
-    if key:
-        cache.set(key, response.content, CACHE_SECONDS)
-    return response
+    # The previous/next links belong to the version: a new neighbour changes the page.
+    version = (
+        "meeting-page",
+        obj.pk,
+        obj.updated_at.isoformat(),
+        previous.pk if previous else "",
+        following.pk if following else "",
+    )
+    return _once_per_version(
+        request, version, lambda: _render_meeting(request, obj, previous, following)
+    )
 
 
 def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpResponse:
@@ -172,20 +181,10 @@ def case(request, municipality, number):
     obj = selectors.get_case(municipality, number)
     if obj.url_number != number:
         return redirect(obj, permanent=True)
-    # The page changes only when a meeting on the case is ingested again or a new one names it,
-    # so it is rendered once per such version (not when the URL carries a query string, which
-    # the header's search box echoes).
-    key = None
-    if not request.GET:
-        stamp = obj.latest_update.isoformat() if obj.latest_update else ""
-        key = f"case-page:{obj.pk}:{obj.item_count}:{stamp}:{request.build_absolute_uri()}"
-        cached = cache.get(key)
-        if cached is not None:
-            return HttpResponse(cached)
-    response = _render_case(request, obj)
-    if key:
-        cache.set(key, response.content, CACHE_SECONDS)
-    return response
+    # The trail changes only when a meeting on the case is ingested again or a new one names it.
+    stamp = obj.latest_update.isoformat() if obj.latest_update else ""
+    version = ("case-page", obj.pk, obj.item_count, stamp)
+    return _once_per_version(request, version, lambda: _render_case(request, obj))
 
 
 def _render_case(request: HttpRequest, obj) -> HttpResponse:

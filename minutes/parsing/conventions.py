@@ -101,14 +101,32 @@ def find_time(text: str, *, bare: bool = False) -> str | None:
     return None
 
 
+# --- Section headings ----------------------------------------------------------------------
+
+# Section headings (lower case) by role: what the administration recommends, and the summary of
+# the case. Search weighs them (B and C), the pages put the recommendation beside the decision.
+RECOMMENDATION_HEADINGS = frozenset(
+    {
+        "indstilling",
+        "indstillinger",
+        "forslag",
+        "direktionens indstilling",
+        "administrationen indstiller",
+    }
+)
+SUMMARY_HEADINGS = frozenset(
+    {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse"}
+)
+
+
 # --- Case numbers --------------------------------------------------------------------------
+
+# KLE journal number: subject code, action code (letter incl. Æ/Ø/Å), serial, year.
+KLE_NUMBER = r"\d{2}\.\d{2}\.\d{2}(?:\.\d{2})?\s*-\s*[A-ZÆØÅ]\d{2}\s*-\s*\d+\s*-\s*\d{2}(?:\d{2})?"
 
 # Case numbers, in the forms Danish case systems print them.
 CASE_NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # KLE journal number: subject code, action code (letter incl. Æ/Ø/Å), serial, year.
-    re.compile(
-        r"\b\d{2}\.\d{2}\.\d{2}(?:\.\d{2})?\s*-\s*[A-ZÆØÅ]\d{2}\s*-\s*\d+\s*-\s*\d{2}(?:\d{2})?\b"
-    ),
+    re.compile(rf"\b{KLE_NUMBER}\b"),
     # Year and serial: 17/10000, 2017/10000.
     re.compile(r"(?<![\d/.-])(?:\d{2}|\d{4})/\d{1,7}(?![\d/])"),
     # eDoc / SBSYS / Acadre style: 2013-12345, EMN-2024-001234, 330-2019-1234.

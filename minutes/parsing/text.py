@@ -415,13 +415,6 @@ KIND_AFTER_BODY = re.compile(
     r"\s*[-–,:]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-# Kept for callers that match a one-line seed header.
-HEADER = re.compile(
-    r"^(?P<kind>REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?:for\s+|fra\s+)?"
-    r"(?P<committee>.+?)(?:\s+(?P<term>(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}))?"
-    r"\s+(?:d\.|den)\s+(?P<date>.+)$",
-    re.IGNORECASE,
-)
 TERM = re.compile(r"\(?\b(?P<a>(?:19|20)\d{2})\s*[-–/]\s*(?P<b>(?:19|20)?\d{2})\b\)?")
 
 FIELD_LABELS: tuple[tuple[str, str], ...] = (

@@ -38,7 +38,11 @@ from minutes.models import (
     Vote,
 )
 from minutes.parsing import ParsedDocument, ParseError, parse
-from minutes.parsing.conventions import normalise_case_number
+from minutes.parsing.conventions import (
+    RECOMMENDATION_HEADINGS,
+    SUMMARY_HEADINGS,
+    normalise_case_number,
+)
 from minutes.parsing.sniff import decode_text, sniff
 from minutes.services.upload import content_error
 from minutes.text import danish_slug
@@ -46,8 +50,6 @@ from minutes.text import danish_slug
 Status = Literal["created", "updated", "unchanged"]
 Missing = Literal["committee", "date", "municipality"]
 
-RECOMMENDATION_HEADINGS = {"indstilling", "indstillinger", "forslag", "direktionens indstilling"}
-SUMMARY_HEADINGS = {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse"}
 
 # First key of the two-key advisory lock, so these locks never collide with another use of
 # advisory locks in the same database ("RA", Referatarkivet).

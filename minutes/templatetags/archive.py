@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ..parsing.conventions import RECOMMENDATION_HEADINGS
+
 register = template.Library()
 
 
@@ -42,9 +44,6 @@ def heading(level: int, text: str, section_position: int | None = None):
         anchor = f"afsnit-{int(section_position)}"
         return format_html('<{} id="{}">{}</{}>', tag, anchor, text, tag)
     return format_html("<{}>{}</{}>", tag, text, tag)
-
-
-RECOMMENDATION_HEADINGS = {"indstilling", "forslag", "administrationen indstiller"}
 
 
 @dataclass
