@@ -32,15 +32,20 @@ class ItemSearchFilter(django_filters.FilterSet):
         model = ItemSearch
         fields: list[str] = []
 
+    # Slugs are resolved to ids here, not as subqueries: with the ids as constants the planner
+    # sees how many items they hold and reaches them through the (municipality|committee, date)
+    # indexes, instead of testing every item of a municipality against the text query.
     def filter_municipality(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            municipality__in=Municipality.objects.filter(slug=value).values("id")
-        )
+        ids = Municipality.objects.filter(slug=value).values_list("id", flat=True)
+        return queryset.filter(municipality_id__in=list(ids))
 
     def filter_committee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # A committee slug is unique only within its municipality; without a municipality
         # filter, "økonomiudvalget" means every municipality's.
-        return queryset.filter(committee__in=Committee.objects.filter(slug=value).values("id"))
+        committees = Committee.objects.filter(slug=value)
+        if self.data.get("kommune"):
+            committees = committees.filter(municipality__slug=self.data["kommune"])
+        return queryset.filter(committee_id__in=list(committees.values_list("id", flat=True)))
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(outcomes__contains=[value])

@@ -8,6 +8,8 @@ from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "danish"
+# AgendaItem columns that exist for its search vector (see AgendaItem.search_vector).
+SEARCH_ONLY_FIELDS = ("text_a", "text_b", "text_c", "text_d", "search_vector")
 
 
 def search_query(text: str) -> SearchQuery:
@@ -27,8 +29,13 @@ class AgendaItemQuerySet(models.QuerySet):
             .order_by("-rank", "-meeting__date", "position")
         )
 
+    def displayed(self) -> AgendaItemQuerySet:
+        """Without the columns that only feed the search vector: together with the vector they
+        are most of an item's bytes, and no page shows them."""
+        return self.defer(*SEARCH_ONLY_FIELDS)
+
     def with_context(self) -> AgendaItemQuerySet:
-        return self.select_related("meeting__committee__municipality", "case")
+        return self.displayed().select_related("meeting__committee__municipality", "case")
 
 
 class DocumentSectionQuerySet(models.QuerySet):

@@ -461,11 +461,6 @@ class Search:
                 f"FROM minutes_itemsearch WHERE vector @@ %s::tsquery AND ({self.where})"
             )
             rows_params = [self.parsed.tsquery, *self.where_params]
-        outcome_counts = ", ".join(
-            f"count(*) FILTER (WHERE keep AND %s = ANY (outcomes)) AS o{i}"
-            for i in range(len(outcomes))
-        )
-        outcome_values = ", ".join(f"('udfald', %s, t.o{i})" for i in range(len(outcomes)))
         sql = f"""
             WITH m AS MATERIALIZED ({rows_sql}),
             g AS (
@@ -480,16 +475,21 @@ class Search:
             UNION ALL
             SELECT 'aar', g.year::text, g.year::text, '', g.n FROM g WHERE g.year IS NOT NULL
             UNION ALL
+            -- unnest reads each row's outcomes once (a toasted array is fetched per use).
+            SELECT 'udfald', o.outcome, o.outcome, '', count(*) FROM m
+            CROSS JOIN LATERAL unnest(m.outcomes) AS o (outcome)
+            WHERE keep AND o.outcome = ANY (%s) GROUP BY o.outcome
+            UNION ALL
             SELECT v.dim, v.slug, v.slug, '', v.n FROM (
                 SELECT count(*) FILTER (WHERE keep) AS total, count(*) AS candidates,
-                       coalesce(max(scale) * 1024, 1024)::bigint AS scale, {outcome_counts}
+                       coalesce(max(scale) * 1024, 1024)::bigint AS scale
                 FROM m) AS t
             CROSS JOIN LATERAL (VALUES ('total', '', t.total), ('candidates', '', t.candidates),
-                                       ('scale', '', t.scale), {outcome_values})
+                                       ('scale', '', t.scale))
                 AS v (dim, slug, n)
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*rows_params, *outcomes, *outcomes])
+            cursor.execute(sql, [*rows_params, outcomes])
             rows = [r for r in cursor.fetchall() if r[4] or r[0] in ("total", "candidates")]
         # The scale comes as items per row × 1024 so it survives the bigint column.
         scale = next((r[4] for r in rows if r[0] == "scale"), 1024) / 1024
@@ -614,7 +614,7 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
             UNION ALL
             SELECT a.item_id, 2000, 'Bilag', string_agg(a.title, E'\n' ORDER BY a.position), 3
             FROM minutes_attachment a WHERE a.item_id = ANY(%s) GROUP BY a.item_id
-        ), scored AS (
+        ), scored AS MATERIALIZED (
             SELECT p.*, to_tsvector('danish', p.body) AS v FROM parts p
         ), best AS (
             SELECT DISTINCT ON (item_id) item_id, label, body FROM scored

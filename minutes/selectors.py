@@ -173,8 +173,10 @@ def meeting_headlines(meeting: Meeting) -> list[AgendaItem]:
 
 def meeting_items(meeting: Meeting):
     """Every item with all it shows, lazily: a page whose agenda is cached never runs it."""
-    return meeting.items.select_related("case__municipality").prefetch_related(
-        "sections", "decisions", "votes", "attachments"
+    return (
+        meeting.items.displayed()
+        .select_related("case__municipality")
+        .prefetch_related("sections", "decisions", "votes", "attachments")
     )
 
 
@@ -296,9 +298,9 @@ def case_title(items: list[AgendaItem]) -> str:
 
 def case_items(case: Case) -> list[AgendaItem]:
     return list(
-        case.items.select_related("meeting__committee__municipality").order_by(
-            "meeting__date", "position"
-        )
+        case.items.displayed()
+        .select_related("meeting__committee__municipality")
+        .order_by("meeting__date", "position")
     )
 
 

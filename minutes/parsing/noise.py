@@ -28,6 +28,8 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Lines with their numbers; form feeds end a page (pages are known only if there are any)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u2007", " ").replace("\u202f", " ")
+    text = _INVISIBLE.sub("", text)
     paged = "\f" in text
     page = 1
     lines: list[Line] = []
@@ -37,20 +39,16 @@ def split_lines(text: str) -> list[Line]:
             if index:
                 page += 1
                 lines.append(Line(number, page if paged else None, "\f"))
-            cleaned = _clean(part)
+            cleaned = part.rstrip()
             if cleaned or not index:
                 lines.append(Line(number, page if paged else None, cleaned))
     return lines
 
 
-# Control characters (other than tab) and invisible characters (soft hyphen, zero-width
-# spaces, BOM) are never content; one regex pass is far cheaper than str.translate per line.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u00ad\u200b\u200c\u200d\ufeff]")
-
-
-def _clean(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("\u2007", " ").replace("\u202f", " ")
-    return _INVISIBLE.sub("", text).rstrip()
+# Control characters (other than tab, and the line and page breaks split on) and invisible
+# characters (soft hyphen, zero-width spaces, BOM) are never content; removed in one pass over
+# the whole text.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\ufeff]")
 
 
 # Lines that are never content, wherever they stand.
@@ -224,7 +222,8 @@ def _drop_repeated_footer_lines(lines: list[Line]) -> list[Line]:
     """A line ending in `Side N af M` printed twice or more is a footer, whatever precedes it."""
     keys: dict[str, int] = {}
     for line in lines:
-        if _FOOTER_WITH_PAGE.search(line.stripped):
+        # A footer ends in its page number; the regex runs only on lines that do.
+        if line.stripped[-1:].isdigit() and _FOOTER_WITH_PAGE.search(line.stripped):
             key = _key(line.text)
             keys[key] = keys.get(key, 0) + 1
     repeated = {key for key, count in keys.items() if count >= 2}
@@ -232,7 +231,9 @@ def _drop_repeated_footer_lines(lines: list[Line]) -> list[Line]:
         return lines
     return [
         Line(line.no, line.page, "")
-        if _FOOTER_WITH_PAGE.search(line.stripped) and _key(line.text) in repeated
+        if line.stripped[-1:].isdigit()
+        and _FOOTER_WITH_PAGE.search(line.stripped)
+        and _key(line.text) in repeated
         else line
         for line in lines
     ]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from .conventions import (
     CASE_LABEL_ANYWHERE,
@@ -282,6 +283,9 @@ def section_heading(stripped: str) -> tuple[str, str] | None:
 
 
 def attachment_heading(stripped: str) -> tuple[bool, str]:
+    lowered = stripped.lower()
+    if "bilag" not in lowered and "vedhæft" not in lowered:
+        return False, ""
     if _canon(stripped) in ATTACHMENT_HEADINGS:
         return True, ""
     match = re.match(r"^(bilag|bilagsliste)\s*:\s*(\S.*)$", stripped, re.IGNORECASE)
@@ -297,7 +301,14 @@ class _DecisionHead:
     rest: str = ""
 
 
+# Every decision heading form names one of these; most lines name none and stop here.
+_DECISION_WORDS = ("beslut", "afgør", "protokol")
+
+
 def decision_heading(stripped: str) -> _DecisionHead | None:
+    lowered = stripped.lower()
+    if not any(word in lowered for word in _DECISION_WORDS):
+        return None
     canon = _canon(stripped)
     if canon in DECISION_HEADINGS:
         return _DecisionHead(None, None)
@@ -1070,7 +1081,11 @@ def drop_toc(lines: list[Line]) -> list[Line]:
 
 
 def _toc_leader_line(line: Line) -> bool:
-    return bool(TOC_LEADER.search(line.stripped)) and len(line.stripped) < 250
+    text = line.stripped
+    # The cheap test first: TOC_LEADER needs dot leaders, an ellipsis or underscores.
+    if len(text) >= 250 or not ("." in text or "…" in text or "_" in text):
+        return False
+    return bool(TOC_LEADER.search(text))
 
 
 # --- Glued headings ------------------------------------------------------------------------
@@ -1204,18 +1219,27 @@ def _closed_parts(lines: list[Line]) -> list[bool]:
     return marks
 
 
-def recognise_municipality(lines: list[Line]) -> str | None:
-    """The municipality or region the text names most, preferring its first lines."""
+AUTHORITY_MENTION = re.compile(
+    r"\b(?:Region (?:Hovedstaden|Sjælland|Syddanmark|Midtjylland|Nordjylland)"
+    r"|Bornholms Regionskommune|[A-ZÆØÅ][\w\-]+(?:[ -][A-ZÆØÅ][\w\-]+)? Kommune)\b"
+)
+
+
+@cache
+def _authority_names() -> frozenset[str]:
     from minutes.data.municipalities import MUNICIPALITIES
 
-    names = {a.name for a in MUNICIPALITIES}
-    pattern = re.compile(
-        r"\b(?:Region (?:Hovedstaden|Sjælland|Syddanmark|Midtjylland|Nordjylland)"
-        r"|Bornholms Regionskommune|[A-ZÆØÅ][\w\-]+(?:[ -][A-ZÆØÅ][\w\-]+)? Kommune)\b"
-    )
+    return frozenset(a.name for a in MUNICIPALITIES)
+
+
+def recognise_municipality(lines: list[Line]) -> str | None:
+    """The municipality or region the text names most, preferring its first lines."""
+    names = _authority_names()
     counts: dict[str, int] = {}
     for position, line in enumerate(lines):
-        for match in pattern.finditer(line.text):
+        if "Kommune" not in line.text and "Region" not in line.text:
+            continue
+        for match in AUTHORITY_MENTION.finditer(line.text):
             name = match.group(0)
             if name in names:
                 if position < 40:
