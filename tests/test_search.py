@@ -416,6 +416,29 @@ def test_every_item_has_a_search_row_kept_by_triggers():
     assert ItemSearch.objects.count() == AgendaItem.objects.count()
 
 
+def test_tier_vectors_equal_the_title_and_lead_text_parsed_on_their_own():
+    # The tiers are cut from the item vector by weight; they must be exactly what parsing the
+    # title (A) and title + Indstilling/decisions (A, B) alone gives, positions included.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE s.title_vector
+                       = setweight(to_tsvector('danish', i.text_a), 'A')),
+                   count(*) FILTER (WHERE s.lead_vector
+                       = setweight(to_tsvector('danish', i.text_a), 'A')
+                         || setweight(to_tsvector('danish', i.text_b), 'B')),
+                   count(*) FILTER (WHERE length(s.lead_vector) > length(s.title_vector)),
+                   count(*) FILTER (WHERE s.vector = i.search_vector)
+            FROM minutes_itemsearch s JOIN minutes_agendaitem i ON i.id = s.item_id
+            """
+        )
+        total, same_title, same_lead, longer_lead, same_vector = cursor.fetchone()
+    assert total == AgendaItem.objects.count() > 20
+    assert same_title == same_lead == same_vector == total
+    assert longer_lead > total // 2  # most items have an Indstilling or a decision
+
+
 # --- Pages, formats, queries -----------------------------------------------------------------
 
 
