@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nREADME-uddrag:\n")
     print(snippet)
     if not args.no_save:
-        path = report.save(result, snippet, args.out)
+        path = report.save(result, args.out)
         print(f"\nGemt: {path}")
     return 0
 

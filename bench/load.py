@@ -65,12 +65,15 @@ def _write_marker(value: dict[str, Any]) -> None:
         )
 
 
-def _mark_done(index: int) -> None:
+def _mark_done(index: int, result: dict[str, Any]) -> None:
+    """Record a finished municipality with its figures, so a resumed load reports them too."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {MARKER_TABLE} SET value = jsonb_set(value, '{{done}}', "
-            "(value->'done') || to_jsonb(%s::int)) WHERE key = 'corpus'",
-            [index],
+            f"UPDATE {MARKER_TABLE} SET value = jsonb_set(jsonb_set(value, '{{done}}', "
+            "(value->'done') || to_jsonb(%s::int)), '{results}', "
+            "coalesce(value->'results', '[]') || jsonb_build_array(%s::jsonb)) "
+            "WHERE key = 'corpus'",
+            [index, json.dumps(result)],
         )
 
 
@@ -160,8 +163,7 @@ def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityL
         created += result.status == "created"
         warnings += len(result.warnings)
     done = time.perf_counter()
-    _mark_done(plan.index)
-    return MunicipalityLoad(
+    loaded = MunicipalityLoad(
         index=plan.index,
         municipality=plan.authority.name,
         meetings=len(files),
@@ -172,6 +174,8 @@ def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityL
         warnings=warnings,
         steps=timer.seconds,
     )
+    _mark_done(plan.index, asdict(loaded))
+    return loaded
 
 
 def _worker(args: tuple[int, corpus.MunicipalityPlan]) -> dict[str, Any]:
@@ -222,18 +226,29 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     # (VACUUM cannot run inside a transaction, which is where the tests load.)
     if not connection.in_atomic_block:
         with connection.cursor() as cursor:
+            # Minutes on a big archive: past the site's statement timeout.
+            cursor.execute("SET statement_timeout = 0")
             for model in apps.get_app_config("minutes").get_models():
                 if model._meta.managed and not model._meta.proxy:
                     cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+            cursor.execute("RESET statement_timeout")
     vacuum = time.perf_counter() - vacuum_started
+
+    # Municipalities loaded by an earlier, interrupted run count with their own figures.
+    this_run = {r["index"] for r in results}
+    earlier = [r for r in (stored_corpus() or {}).get("results", []) if r["index"] not in this_run]
+    resumed = len(todo) < len(plans)
+    results = earlier + results
+    todo_count = len(todo)
 
     meetings = sum(r["meetings"] for r in results)
     loaded_items = sum(r["items"] for r in results)
     ingest_seconds = sum(r["ingest_seconds"] for r in results)
-    parallel = min(workers, max(1, len(todo)))
+    parallel = min(workers, max(1, len(results)))
     figures = {
         "workers": workers,
-        "municipalities": len(todo),
+        "municipalities": len(results),
+        "municipalities_this_run": todo_count,
         "meetings": meetings,
         "items": loaded_items,
         "created": sum(r["created"] for r in results),
@@ -253,7 +268,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
         }
         if meetings
         else {},
-        "resumed": len(todo) < len(plans),
+        "resumed": resumed,
         "reused": False,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

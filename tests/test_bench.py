@@ -104,7 +104,7 @@ def test_bench_refuses_a_database_that_is_not_a_bench_database(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_load_query_set_and_pages_give_every_figure(files):
+def test_load_query_set_and_pages_give_every_figure(files, tmp_path):
     figures = load.load(SEED, ITEMS, workers=1, log=lambda _m: None)
 
     # The real ingestion path stored exactly the generated corpus (the seed minutes are gone).
@@ -166,6 +166,9 @@ def test_load_query_set_and_pages_give_every_figure(files):
     for kind in ("meeting", "case"):
         assert page_figures[kind]["statuses"] == [200]
         assert page_figures[kind]["p50_ms"] > 0 and page_figures[kind]["queries_min"] > 0
+        # The first render runs the page's own queries; served again it is one cache check.
+        assert page_figures[kind]["cold_p50_ms"] > 0
+        assert page_figures[kind]["cold_queries_min"] > page_figures[kind]["queries_max"]
 
     result = report.assemble(
         {
@@ -185,8 +188,47 @@ def test_load_query_set_and_pages_give_every_figure(files):
         "meeting_page_constant_queries",
         "case_page_p95_ms",
         "case_page_constant_queries",
+        "meeting_page_cold_p95_ms",
+        "case_page_cold_p95_ms",
     }
     assert result["corpus"]["items"] == ITEMS and result["git"]["commit"]
     assert result["machine"]["postgresql"] and result["machine"]["cpus"]
     assert "| search p95 |" in report.markdown(result)
     assert "søgning p95" in report.table(result)
+    assert "first render of a version" in report.markdown(result)
+
+    # LATEST.md keeps the newest result of every corpus size.
+    out = tmp_path / "results"
+    report.save(result, out)
+    bigger = {**result, "corpus": {**result["corpus"], "items_requested": 1_000_000}}
+    report.save(bigger, out)
+    newer = {**result, "date": "2999-01-01T00:00:00+0000"}
+    report.save(newer, out)
+    latest = (out / "LATEST.md").read_text(encoding="utf-8")
+    assert latest.index(f"## {ITEMS:,} agenda items") < latest.index("## 1,000,000 agenda items")
+    assert f"`2999-01-01_{ITEMS}.json`" in latest
+    assert len(list(out.glob("*.json"))) == 3
+
+
+@pytest.mark.django_db
+def test_an_interrupted_load_resumes_and_reports_every_municipality(monkeypatch):
+    # Two small municipalities (a real plan is one per 10,000 items: too big for a test).
+    first, second = (
+        corpus.MunicipalityPlan(i, authority, 60)
+        for i, authority in enumerate(
+            a for a in corpus.MUNICIPALITIES if a.name in ("Ballerup Kommune", "Odense Kommune")
+        )
+    )
+    monkeypatch.setattr(corpus, "plan_municipalities", lambda _seed, _items: [first, second])
+    load.reset_archive()
+    load._write_marker({**load.wanted(SEED, 120), "complete": False, "done": []})
+    # The first municipality was loaded before the interruption.
+    interrupted = load.load_municipality(SEED, first)
+
+    figures = load.load(SEED, 120, workers=1, log=lambda _m: None)
+
+    assert figures["resumed"] is True
+    assert figures["municipalities"] == 2 and figures["municipalities_this_run"] == 1
+    assert figures["items"] == AgendaItem.objects.count() == 120
+    assert figures["meetings"] == Meeting.objects.count() > interrupted.meetings
+    assert load.stored_corpus()["complete"] is True
