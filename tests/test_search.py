@@ -390,6 +390,46 @@ def test_estimated_counts_come_from_the_sample(monkeypatch):
     ]
 
 
+@pytest.mark.parametrize(
+    "query, unordered",
+    [
+        ("'special' <-> 'område'", "'special' & 'område'"),
+        ("'a' <2> 'b' | 'c'", "'a' & 'b' | 'c'"),
+        ("( 'a' | 'b' ) <-> 'c' & 'd'", "( 'a' | 'b' ) & 'c' & 'd'"),
+        ("'a' <-> 'b' & !'c'", "'a' <-> 'b' & !'c'"),  # a negation: left as it is
+        ("'a' & 'b'", "'a' & 'b'"),
+    ],
+)
+def test_phrases_lose_their_order_only_where_that_gives_a_superset(query, unordered):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT minutes_tsquery_unordered(%s::tsquery)::text", [query])
+        assert cursor.fetchone()[0] == unordered
+
+
+def test_sampled_phrase_matches_are_exactly_the_phrase_matches_in_the_sample():
+    # Every item in the sample: the estimate of a phrase must count the items with the words in
+    # that order, not every item that has the words somewhere.
+    ItemSearch.objects.update(sample=0)
+    phrase = "'tag' <2> 'efterretning'"  # taget til efterretning
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE minutes_itemsearch")
+        cursor.execute(
+            "SELECT item_id FROM minutes_itemsearch_sample_matches(%s::tsquery)", [phrase]
+        )
+        sampled = {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            "SELECT item_id FROM minutes_itemsearch WHERE vector @@ %s::tsquery", [phrase]
+        )
+        exact = {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            "SELECT count(*) FROM minutes_itemsearch WHERE vector @@ %s::tsquery",
+            [phrase.replace("<2>", "&")],
+        )
+        unordered = cursor.fetchone()[0]
+    assert sampled == exact and exact
+    assert unordered > len(exact)  # the words apart in some items: the order matters here
+
+
 # --- The search table ------------------------------------------------------------------------
 
 
