@@ -71,7 +71,9 @@ def git() -> dict[str, Any]:
         except (OSError, subprocess.CalledProcessError):
             return ""
 
-    return {"commit": run("rev-parse", "HEAD"), "dirty": bool(run("status", "--porcelain"))}
+    # The bench's own result files do not make the measured code "uncommitted".
+    changed = run("status", "--porcelain", "--", ".", ":(exclude)bench/results")
+    return {"commit": run("rev-parse", "HEAD"), "dirty": bool(changed)}
 
 
 def corpus_figures(seed: int, items: int) -> dict[str, Any]:
