@@ -3,7 +3,8 @@
 The search table's heap is kept narrow (toast_tuple_target = 128), which also pushed the small
 outcomes array of most rows out to TOAST: counting outcomes over 2,600 matches then fetched
 2,600 TOAST values (10,000 buffer reads, 14 ms of a 40 ms search; make bench). MAIN storage
-keeps it inline; the rows stored before are rewritten once so they follow the new rule.
+keeps it inline; the rows stored before are rewritten once so they follow the new rule
+(27 s for 200,000 items; search keeps working meanwhile, writes to the search table wait).
 """
 
 from django.db import migrations
