@@ -475,7 +475,7 @@ class Search:
             UNION ALL
             SELECT 'aar', g.year::text, g.year::text, '', g.n FROM g WHERE g.year IS NOT NULL
             UNION ALL
-            -- unnest reads each row's outcomes once (a toasted array is fetched per use).
+            -- One pass over each row's outcomes, not one per possible outcome.
             SELECT 'udfald', o.outcome, o.outcome, '', count(*) FROM m
             CROSS JOIN LATERAL unnest(m.outcomes) AS o (outcome)
             WHERE keep AND o.outcome = ANY (%s) GROUP BY o.outcome
@@ -615,6 +615,7 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
             SELECT a.item_id, 2000, 'Bilag', string_agg(a.title, E'\n' ORDER BY a.position), 3
             FROM minutes_attachment a WHERE a.item_id = ANY(%s) GROUP BY a.item_id
         ), scored AS MATERIALIZED (
+            -- Materialised: each part is parsed once, not once per use of v below.
             SELECT p.*, to_tsvector('danish', p.body) AS v FROM parts p
         ), best AS (
             SELECT DISTINCT ON (item_id) item_id, label, body FROM scored
