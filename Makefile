@@ -37,10 +37,12 @@ format: install
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
 # Options: ITEMS=200000 PARTS=load,search,pages SEED=1 WORKERS=2 REPEAT=5 (`python -m bench -h`).
-# Its own database referatarkivet_bench (bench refuses one not named *_bench); a corpus already
-# loaded there is reused, so PARTS=search,pages re-measures without reloading.
+# Its own database BENCH_DB (bench refuses one not named *_bench); a corpus already loaded there
+# is reused, so PARTS=search,pages re-measures without reloading. Another size reloads it: give
+# the scale run its own, e.g. `make bench ITEMS=1000000 BENCH_DB=referatarkivet_1m_bench`.
+BENCH_DB ?= referatarkivet_bench
 bench: install
-	@export DATABASE_URL="$(call DB_URL,referatarkivet_bench)" && \
+	@export DATABASE_URL="$(call DB_URL,$(BENCH_DB))" && \
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) -m bench $(if $(ITEMS),--items $(ITEMS)) $(if $(PARTS),--parts $(PARTS)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(REPEAT),--repeat $(REPEAT))

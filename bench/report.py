@@ -358,24 +358,27 @@ def markdown(result: dict[str, Any]) -> str:
 
 def save(result: dict[str, Any], out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{result['date'][:10]}_{result['corpus']['items_requested']}.json"
+    # A run of some parts only gets a name of its own: it never replaces a full run's figures.
+    partial = "" if set(result["parts"]) >= {"search", "pages"} else "_" + "-".join(result["parts"])
+    path = out / f"{result['date'][:10]}_{result['corpus']['items_requested']}{partial}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_latest(out)
     return path
 
 
 def write_latest(out: Path) -> Path:
-    """LATEST.md: the newest complete result of each corpus size, smallest size first."""
-    newest: dict[int, tuple[str, str, dict[str, Any]]] = {}
+    """LATEST.md: for each corpus size the newest of its most complete results, smallest first."""
+    newest: dict[int, tuple[tuple[int, str, str], dict[str, Any]]] = {}
     for path in out.glob("*.json"):
         result = json.loads(path.read_text(encoding="utf-8"))
         size = result["corpus"]["items_requested"]
-        key = (result["date"], path.name)
-        if size not in newest or key > newest[size][:2]:
-            newest[size] = (*key, result)
+        measured = len(set(result.get("parts", [])) & {"search", "pages"})
+        key = (measured, result["date"], path.name)
+        if size not in newest or key > newest[size][0]:
+            newest[size] = (key, result)
     parts = ["# Latest benchmark figures"]
     for size in sorted(newest):
-        _date, name, result = newest[size]
+        (_measured, _date, name), result = newest[size]
         parts += [f"## {size:,} agenda items", f"From `{name}`.", markdown(result)]
     latest = out / "LATEST.md"
     latest.write_text("\n\n".join(parts) + "\n", encoding="utf-8")

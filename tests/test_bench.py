@@ -207,7 +207,13 @@ def test_load_query_set_and_pages_give_every_figure(files, tmp_path):
     latest = (out / "LATEST.md").read_text(encoding="utf-8")
     assert latest.index(f"## {ITEMS:,} agenda items") < latest.index("## 1,000,000 agenda items")
     assert f"`2999-01-01_{ITEMS}.json`" in latest
-    assert len(list(out.glob("*.json"))) == 3
+    # A later run of the pages alone is kept beside it, and does not replace it in LATEST.md.
+    pages_only = {**result, "date": "3000-01-01T00:00:00+0000", "parts": ["pages"]}
+    report.save(pages_only, out)
+    latest = (out / "LATEST.md").read_text(encoding="utf-8")
+    assert f"`2999-01-01_{ITEMS}.json`" in latest and "_pages.json" not in latest
+    assert (out / f"3000-01-01_{ITEMS}_pages.json").exists()
+    assert len(list(out.glob("*.json"))) == 4
 
 
 @pytest.mark.django_db
