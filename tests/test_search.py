@@ -27,6 +27,7 @@ from minutes.models import (
     Municipality,
     Section,
 )
+from minutes.querysets import SEARCH_ONLY_FIELDS
 from minutes.search import run_search, tokenize, whole_query_case_number
 
 pytestmark = pytest.mark.django_db
@@ -646,3 +647,13 @@ def test_fremhaev_filter_escapes_with_or_without_a_highlighter():
     assert template.render(Context({"text": text, "h": h})) == (
         "<mark>Budget</mark> &lt;i&gt;2024&lt;/i&gt;"
     )
+
+
+def test_result_rows_leave_the_search_only_columns_in_the_database():
+    # The item text is in the database twice (sections, and the columns behind the vector);
+    # a result row must not fetch the second copy and the vector.
+    rows = list(run_search({"q": "borgere OR ledige"}).items[:5])
+    assert rows
+    for row in rows:
+        assert set(SEARCH_ONLY_FIELDS) <= row.get_deferred_fields()
+        assert row.title and row.meeting.committee.municipality.name  # what the page shows
