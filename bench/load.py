@@ -237,9 +237,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     # Municipalities loaded by an earlier, interrupted run count with their own figures.
     this_run = {r["index"] for r in results}
     earlier = [r for r in (stored_corpus() or {}).get("results", []) if r["index"] not in this_run]
-    resumed = len(todo) < len(plans)
     results = earlier + results
-    todo_count = len(todo)
 
     meetings = sum(r["meetings"] for r in results)
     loaded_items = sum(r["items"] for r in results)
@@ -248,7 +246,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     figures = {
         "workers": workers,
         "municipalities": len(results),
-        "municipalities_this_run": todo_count,
+        "municipalities_this_run": len(todo),
         "meetings": meetings,
         "items": loaded_items,
         "created": sum(r["created"] for r in results),
@@ -268,7 +266,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
         }
         if meetings
         else {},
-        "resumed": resumed,
+        "resumed": len(todo) < len(plans),
         "reused": False,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -7,7 +7,6 @@ after a change waits for) and as served again (what everyone else gets).
 from __future__ import annotations
 
 import random
-import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
-from .queries import percentile
+from .queries import spread
 
 SAMPLE = 30
 
@@ -114,14 +113,10 @@ def run_pages(seed: int = 1, *, repeat: int = 5) -> dict[str, Any]:
         figures[kind] = {
             "pages": len(urls),
             "runs": len(samples),
-            "p50_ms": round(statistics.median(samples), 1) if samples else None,
-            "p95_ms": round(percentile(samples, 95), 1) if samples else None,
-            "max_ms": round(max(samples), 1) if samples else None,
+            **spread(samples),
             "queries_min": min(queries) if queries else None,
             "queries_max": max(queries) if queries else None,
-            "cold_p50_ms": round(statistics.median(cold), 1) if cold else None,
-            "cold_p95_ms": round(percentile(cold, 95), 1) if cold else None,
-            "cold_max_ms": round(max(cold), 1) if cold else None,
+            **spread(cold, "cold_"),
             "cold_queries_min": min(cold_queries) if cold_queries else None,
             "cold_queries_max": max(cold_queries) if cold_queries else None,
             "statuses": sorted(statuses),

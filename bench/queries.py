@@ -240,6 +240,15 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def spread(samples: list[float], prefix: str = "") -> dict[str, float | None]:
+    """p50, p95 and max in ms, rounded, as `{prefix}p50_ms` …; None for no samples."""
+    return {
+        f"{prefix}p50_ms": round(statistics.median(samples), 1) if samples else None,
+        f"{prefix}p95_ms": round(percentile(samples, 95), 1) if samples else None,
+        f"{prefix}max_ms": round(max(samples), 1) if samples else None,
+    }
+
+
 def run_once(params: dict[str, Any]) -> dict[str, Any]:
     """The results page's search work: count, ranking, facets, first 10 rows with snippets."""
     from minutes.search import run_search
@@ -279,9 +288,7 @@ def measure_query(query: Query, client: Client, *, repeat: int, http: bool) -> d
         "hits": first["hits"],
         "rows": first["rows"],
         "redirect": first["redirect"],
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(percentile(times, 95), 1),
-        "max_ms": round(max(times), 1),
+        **spread(times),
         "search_ms": round(statistics.median(r["search_ms"] for r in runs), 1),
         "page_ms": round(statistics.median(r["page_ms"] for r in runs), 1),
     }
@@ -327,9 +334,7 @@ def run_query_set(queries: list[Query], *, repeat: int = 5, http: bool = True) -
         "repeat": repeat,
         "queries": len(queries),
         "runs": len(samples),
-        "p50_ms": round(statistics.median(samples), 1) if samples else None,
-        "p95_ms": round(percentile(samples, 95), 1) if samples else None,
-        "max_ms": round(max(samples), 1) if samples else None,
+        **spread(samples),
         "errors": errors,
         "over_100ms": sum(1 for e in measured if e["p95_ms"] > 100),
         "over_1s": sum(1 for s in samples if s > 1000),

@@ -356,10 +356,19 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# What a run measures (as opposed to loading, which a run may reuse).
+MEASURED_PARTS = {"search", "pages"}
+
+
+def _measured(result: dict[str, Any]) -> int:
+    return len(set(result.get("parts", [])) & MEASURED_PARTS)
+
+
 def save(result: dict[str, Any], out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     # A run of some parts only gets a name of its own: it never replaces a full run's figures.
-    partial = "" if set(result["parts"]) >= {"search", "pages"} else "_" + "-".join(result["parts"])
+    full = _measured(result) == len(MEASURED_PARTS)
+    partial = "" if full else "_" + "-".join(result["parts"])
     path = out / f"{result['date'][:10]}_{result['corpus']['items_requested']}{partial}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_latest(out)
@@ -372,13 +381,12 @@ def write_latest(out: Path) -> Path:
     for path in out.glob("*.json"):
         result = json.loads(path.read_text(encoding="utf-8"))
         size = result["corpus"]["items_requested"]
-        measured = len(set(result.get("parts", [])) & {"search", "pages"})
-        key = (measured, result["date"], path.name)
+        key = (_measured(result), result["date"], path.name)
         if size not in newest or key > newest[size][0]:
             newest[size] = (key, result)
     parts = ["# Latest benchmark figures"]
     for size in sorted(newest):
-        (_measured, _date, name), result = newest[size]
+        (_parts, _date, name), result = newest[size]
         parts += [f"## {size:,} agenda items", f"From `{name}`.", markdown(result)]
     latest = out / "LATEST.md"
     latest.write_text("\n\n".join(parts) + "\n", encoding="utf-8")

@@ -13,7 +13,42 @@ ten matched 27,600 sample rows of which the 1,000,000-item archive uses 2,600 (2
 
 from django.db import migrations
 
-NEW = r"""
+# Bucket counts with a partial GIN index of their own (see the function below).
+BUCKETS = (2, 4, 8, 16)
+
+# What the sample function returns of a matching row, plus what it filters on.
+SAMPLE_COLUMNS = """s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector"""
+
+
+def _partial_indexes() -> str:
+    return "".join(
+        f"CREATE INDEX itemsearchsample_vector_{n}_idx ON minutes_itemsearchsample "
+        f"USING gin (vector)\n    WHERE sample < {n};\n"
+        for n in BUCKETS
+    )
+
+
+def _matched_branches() -> str:
+    """One branch per bucket count, each guarded by a one-time filter on k and reading only the
+    buckets its partial index holds; the last reads the whole sample through its full index."""
+    branches = []
+    for lower, upper in zip((None, *BUCKETS), (*BUCKETS, None), strict=True):
+        conditions = []
+        if lower is not None:
+            conditions.append(f"(SELECT k FROM k) > {lower}")
+        if upper is not None:
+            conditions += [f"(SELECT k FROM k) <= {upper}", f"s.sample < {upper}"]
+        conditions.append("s.vector @@ (SELECT u.relaxed FROM unordered u)")
+        branches.append(
+            f"        SELECT {SAMPLE_COLUMNS}\n        FROM minutes_itemsearchsample s\n"
+            "        WHERE " + "\n          AND ".join(conditions)
+        )
+    return "\n        UNION ALL\n".join(branches)
+
+
+NEW = (
+    r"""
 -- The same words without their order: a superset of the matches of q that GIN answers without
 -- reading any vector. Left as it is when q has a negation (under a phrase, dropping the order
 -- would not give a superset) or no phrase.
@@ -29,15 +64,9 @@ $fn$;
 -- never stands in for them (it would read every sampled vector out of TOAST, see 0006).
 DROP INDEX itemsearchsample_sample_idx;
 CREATE INDEX itemsearchsample_bucket_idx ON minutes_itemsearchsample ((sample::int));
-CREATE INDEX itemsearchsample_vector_2_idx ON minutes_itemsearchsample USING gin (vector)
-    WHERE sample < 2;
-CREATE INDEX itemsearchsample_vector_4_idx ON minutes_itemsearchsample USING gin (vector)
-    WHERE sample < 4;
-CREATE INDEX itemsearchsample_vector_8_idx ON minutes_itemsearchsample USING gin (vector)
-    WHERE sample < 8;
-CREATE INDEX itemsearchsample_vector_16_idx ON minutes_itemsearchsample USING gin (vector)
-    WHERE sample < 16;
-
+"""
+    + _partial_indexes()
+    + r"""
 CREATE OR REPLACE FUNCTION minutes_itemsearch_sample_matches(q tsquery)
 RETURNS TABLE (item_id bigint, date date, year smallint, municipality_id bigint,
                committee_id bigint, case_id bigint, outcomes varchar(12)[], closed boolean,
@@ -57,42 +86,9 @@ LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
     -- Only the branch for the archive's bucket count runs (one-time filters); its partial GIN
     -- index holds just those buckets, so a word in most items fetches ~k/32 of the sample rows.
     matched AS MATERIALIZED (
-        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
-               s.outcomes, s.closed, s.sample, s.vector
-        FROM minutes_itemsearchsample s
-        WHERE (SELECT k FROM k) <= 2
-          AND s.sample < 2
-          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
-        UNION ALL
-        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
-               s.outcomes, s.closed, s.sample, s.vector
-        FROM minutes_itemsearchsample s
-        WHERE (SELECT k FROM k) > 2
-          AND (SELECT k FROM k) <= 4
-          AND s.sample < 4
-          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
-        UNION ALL
-        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
-               s.outcomes, s.closed, s.sample, s.vector
-        FROM minutes_itemsearchsample s
-        WHERE (SELECT k FROM k) > 4
-          AND (SELECT k FROM k) <= 8
-          AND s.sample < 8
-          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
-        UNION ALL
-        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
-               s.outcomes, s.closed, s.sample, s.vector
-        FROM minutes_itemsearchsample s
-        WHERE (SELECT k FROM k) > 8
-          AND (SELECT k FROM k) <= 16
-          AND s.sample < 16
-          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
-        UNION ALL
-        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
-               s.outcomes, s.closed, s.sample, s.vector
-        FROM minutes_itemsearchsample s
-        WHERE (SELECT k FROM k) > 16
-          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+"""
+    + _matched_branches()
+    + r"""
     )
     SELECT m.item_id, m.date, m.year, m.municipality_id, m.committee_id, m.case_id, m.outcomes,
            m.closed, sampled.scale::real
@@ -100,8 +96,10 @@ LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
     WHERE m.sample < sampled.k AND (u.exact OR m.vector @@ q)
 $fn$;
 """
+)
 
-OLD = r"""
+OLD = (
+    r"""
 CREATE OR REPLACE FUNCTION minutes_itemsearch_sample_matches(q tsquery)
 RETURNS TABLE (item_id bigint, date date, year smallint, municipality_id bigint,
                committee_id bigint, case_id bigint, outcomes varchar(12)[], closed boolean,
@@ -124,13 +122,12 @@ LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
     WHERE m.sample < sampled.k
 $fn$;
 DROP FUNCTION IF EXISTS minutes_tsquery_unordered(tsquery);
-DROP INDEX IF EXISTS itemsearchsample_vector_2_idx;
-DROP INDEX IF EXISTS itemsearchsample_vector_4_idx;
-DROP INDEX IF EXISTS itemsearchsample_vector_8_idx;
-DROP INDEX IF EXISTS itemsearchsample_vector_16_idx;
-DROP INDEX IF EXISTS itemsearchsample_bucket_idx;
+"""
+    + "".join(f"DROP INDEX IF EXISTS itemsearchsample_vector_{n}_idx;\n" for n in BUCKETS)
+    + r"""DROP INDEX IF EXISTS itemsearchsample_bucket_idx;
 CREATE INDEX itemsearchsample_sample_idx ON minutes_itemsearchsample (sample);
 """
+)
 
 
 class Migration(migrations.Migration):

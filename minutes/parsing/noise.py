@@ -8,6 +8,7 @@ boilerplate (`Til toppen`, `Hent som PDF`), signature lines and tables of conten
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -220,22 +221,19 @@ _FOOTER_WITH_PAGE = re.compile(r"\bside\s+\d{1,4}(?:\s*(?:af|/)\s*\d{1,4})?\s*$"
 
 def _drop_repeated_footer_lines(lines: list[Line]) -> list[Line]:
     """A line ending in `Side N af M` printed twice or more is a footer, whatever precedes it."""
-    keys: dict[str, int] = {}
-    for line in lines:
-        # A footer ends in its page number; the regex runs only on lines that do.
-        if line.stripped[-1:].isdigit() and _FOOTER_WITH_PAGE.search(line.stripped):
-            key = _key(line.text)
-            keys[key] = keys.get(key, 0) + 1
-    repeated = {key for key, count in keys.items() if count >= 2}
+    # A footer ends in its page number; the regex runs only on lines that do.
+    footers = {
+        index: _key(line.text)
+        for index, line in enumerate(lines)
+        if line.stripped[-1:].isdigit() and _FOOTER_WITH_PAGE.search(line.stripped)
+    }
+    counts = Counter(footers.values())
+    repeated = {index for index, key in footers.items() if counts[key] >= 2}
     if not repeated:
         return lines
     return [
-        Line(line.no, line.page, "")
-        if line.stripped[-1:].isdigit()
-        and _FOOTER_WITH_PAGE.search(line.stripped)
-        and _key(line.text) in repeated
-        else line
-        for line in lines
+        Line(line.no, line.page, "") if index in repeated else line
+        for index, line in enumerate(lines)
     ]
 
 

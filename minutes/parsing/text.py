@@ -164,6 +164,10 @@ ATTACHMENT_HEADINGS = {
     "bilag til punktet",
     "udsendte bilag",
 }
+# Every decision/attachment heading (the sets above, and the "Beslutning i X den …" and
+# "Bilag: …" forms) contains one of these; most lines contain none and skip the regexes.
+DECISION_WORDS = ("beslut", "afgør", "protokol")
+ATTACHMENT_WORDS = ("bilag", "vedhæft")
 SIGNATURE_TITLES = {
     "underskriftsblad",
     "underskrift af protokol",
@@ -284,7 +288,7 @@ def section_heading(stripped: str) -> tuple[str, str] | None:
 
 def attachment_heading(stripped: str) -> tuple[bool, str]:
     lowered = stripped.lower()
-    if "bilag" not in lowered and "vedhæft" not in lowered:
+    if not any(word in lowered for word in ATTACHMENT_WORDS):
         return False, ""
     if _canon(stripped) in ATTACHMENT_HEADINGS:
         return True, ""
@@ -301,13 +305,9 @@ class _DecisionHead:
     rest: str = ""
 
 
-# Every decision heading form names one of these; most lines name none and stop here.
-_DECISION_WORDS = ("beslut", "afgør", "protokol")
-
-
 def decision_heading(stripped: str) -> _DecisionHead | None:
     lowered = stripped.lower()
-    if not any(word in lowered for word in _DECISION_WORDS):
+    if not any(word in lowered for word in DECISION_WORDS):
         return None
     canon = _canon(stripped)
     if canon in DECISION_HEADINGS:

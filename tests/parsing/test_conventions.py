@@ -16,6 +16,14 @@ from minutes.parsing.conventions import (
     find_time,
     normalise_case_number,
 )
+from minutes.parsing.text import (
+    ATTACHMENT_HEADINGS,
+    ATTACHMENT_WORDS,
+    DECISION_HEADINGS,
+    DECISION_WORDS,
+    attachment_heading,
+    decision_heading,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,3 +140,14 @@ def test_attendance_notes_substitute_follows_absence():
 def test_parse_errors_are_danish_and_say_what(data, message):
     with pytest.raises(ParseError, match=message):
         parse(data)
+
+
+def test_every_decision_and_attachment_heading_passes_the_cheap_word_test():
+    # decision_heading/attachment_heading skip their regexes for lines without these words; a
+    # heading added to the sets without one of them would silently stop being recognised.
+    for heading in DECISION_HEADINGS:
+        assert any(word in heading for word in DECISION_WORDS), heading
+        assert decision_heading(heading.capitalize()) is not None, heading
+    for heading in ATTACHMENT_HEADINGS:
+        assert any(word in heading for word in ATTACHMENT_WORDS), heading
+        assert attachment_heading(heading.capitalize()) == (True, ""), heading
