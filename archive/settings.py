@@ -66,6 +66,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for templates whose rendering time matters (minutes.templating); asked for
+        # by name with using="jinja2".
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "minutes.templating.environment"},
+    },
 ]
 
 DATABASES = {

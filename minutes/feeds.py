@@ -10,8 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import selectors
 from .models import Case, Committee, Meeting
-from .text import danish_slug
-from .views import danish_date
+from .text import danish_date, danish_slug
 
 
 def _midnight(day) -> datetime:

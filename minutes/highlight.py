@@ -88,11 +88,14 @@ def highlighter_for(query: str | None, texts: Iterable[str]) -> Highlighter | No
 
 
 def item_texts(items: Iterable) -> list[str]:
-    """The texts an item page shows, for highlighter_for: titles, sections, decisions, bilag."""
+    """The texts an item page shows, for highlighter_for: titles, sections, decisions, bilag.
+
+    `items` as `selectors.meeting_items` returns them.
+    """
     texts: list[str] = []
     for item in items:
         texts.append(item.title)
-        texts += [s.heading + "\n" + s.text for s in item.sections.all()]
-        texts += [d.text for d in item.decisions.all()]
-        texts += [a.title for a in item.attachments.all()]
+        texts += [s.heading + "\n" + s.text for s in item.section_list]
+        texts += [d.text for d in item.decision_list]
+        texts += [a.title for a in item.attachment_list]
     return texts

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from . import selectors
 from .forms import SearchForm
 from .highlight import highlighter_for, item_texts
+from .text import danish_date
 
 
 @dataclass
@@ -29,11 +31,6 @@ class PageMeta:
 
 def _meta(request: HttpRequest, title: str, description: str, path: str, **kwargs) -> PageMeta:
     return PageMeta(title, description, request.build_absolute_uri(path), **kwargs)
-
-
-def danish_date(value) -> str:
-    """2. juni 2021: the date as Danish prose writes it (the active language is Danish)."""
-    return date_format(value, "j. F Y") if value else ""
 
 
 def home(request):
@@ -140,26 +137,39 @@ def meeting(request, municipality, committee, date):
 
 def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpResponse:
     committee_obj = obj.committee
-    headlines = selectors.meeting_headlines(obj)
     items = selectors.meeting_items(obj)
     when = danish_date(obj.date)
     # Reached from a search result: mark the search terms (two queries, only then).
     query = request.GET.get("fremhaev")
     highlighter = highlighter_for(query, item_texts(items)) if query else None
+    permalink = request.build_absolute_uri(obj.get_absolute_url())
+    # The agenda is a Jinja2 template (see minutes.templating), autoescaped: the HTML it returns
+    # has every piece of document text escaped, so it goes into the page as it is.
+    agenda = render_to_string(
+        "minutes/agenda.html",
+        {
+            "items": items,
+            "highlighter": highlighter,
+            "permalink": permalink,
+            # The first part of every item's citation, once per page.
+            "cite_source": f"{committee_obj.name}, {committee_obj.municipality.name}: "
+            f"{obj.get_kind_display().lower()} af mødet {when}",
+        },
+        using="jinja2",
+    )
     return render(
         request,
         "minutes/meeting.html",
         {
-            "highlighter": highlighter,
             "meeting": obj,
             "committee": committee_obj,
             "municipality": committee_obj.municipality,
             "items": items,
-            "headlines": headlines,
+            "agenda": mark_safe(agenda),  # autoescaped by Jinja2, see above
             "attendance": selectors.attendance_groups(obj),
             "previous": previous,
             "following": following,
-            "permalink": request.build_absolute_uri(obj.get_absolute_url()),
+            "permalink": permalink,
             "feed_url": reverse(
                 "minutes:committee_feed", args=[committee_obj.municipality.slug, committee_obj.slug]
             ),
@@ -168,8 +178,8 @@ def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpRespo
                 f"{committee_obj.name} {when} – {committee_obj.municipality.name}",
                 f"{obj.get_kind_display()} fra {committee_obj.name}s møde {when} i "
                 f"{committee_obj.municipality.name}: "
-                + "; ".join(f"{i.number}. {i.title}" for i in headlines[:6])
-                + (" …" if len(headlines) > 6 else ""),
+                + "; ".join(f"{i.number}. {i.title}" for i in items[:6])
+                + (" …" if len(items) > 6 else ""),
                 obj.get_absolute_url(),
                 og_type="article",
             ),
