@@ -350,7 +350,9 @@ def markdown(result: dict[str, Any]) -> str:
         "generated text minutes file (one transaction each, every index in place), excluding "
         "generating the text. Pages are server time through Django's test client (routing, "
         "queries, template) for 30 random meetings and 30 cases, half of them with a trail: "
-        "the first render of each with the page cache emptied, then served again. "
+        "the first render of each with the page cache emptied, then served again, after one "
+        "unmeasured page of each kind (a web process compiles its templates once; that first "
+        "request is `process_first_ms` in the JSON). "
         "Full figures: `bench/results/*.json`.",
     ]
     return "\n".join(lines)
