@@ -500,3 +500,33 @@ def test_a_folder_with_a_manifest_takes_only_the_files_it_names(tmp_path, capsys
     )
     assert "oprettet        1" in out and "fejlet          0" in out
     assert not SourceFile.objects.filter(file_name="ny.json").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_meetings_search_rows_are_written_once_with_their_decisions_outcomes():
+    """Items are written after their decisions (ingestion._store_meeting), so the search row
+    each item gets is complete when inserted: never rewritten by the decisions' trigger."""
+    from minutes.models import ItemSearch
+
+    def written() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables "
+                "WHERE relname = 'minutes_itemsearch'"
+            )
+            return cursor.fetchone()
+
+    before = written()
+    # The whole meeting ten years on, its decisions' dates too (so they are this meeting's).
+    data = seed_path("000").read_bytes().replace(b"2021", b"2031")
+    result = ingest_file(data=data, file_name="ny.txt", municipality=HOEJE_TAASTRUP)
+    after = written()
+    items = list(result.meeting.items.prefetch_related("decisions"))
+    inserted, updated = after[0] - before[0], after[1] - before[1]
+    assert (inserted, updated) == (len(items), 0)
+    decided = 0
+    for item in items:
+        expected = sorted({d.outcome for d in item.decisions.all() if d.this_meeting})
+        assert ItemSearch.objects.get(item=item).outcomes == expected, item.number
+        decided += bool(expected)
+    assert decided >= 4
