@@ -225,7 +225,8 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "position"], name="item_unique_position"),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="item_search_vector_idx")]
+        # No index on search_vector: searches match ItemSearch.vector, the same vector with its
+        # own GIN index (see AgendaItemQuerySet.search).
 
     def __str__(self) -> str:
         return f"Punkt {self.number}: {self.title}"

@@ -23,9 +23,12 @@ class AgendaItemQuerySet(models.QuerySet):
         if not text:
             return self.none()
         query = search_query(text)
+        # Matched in the search table's copy of the vector (ItemSearch.vector, the same value,
+        # kept by triggers), whose GIN index the full search uses too: a second index over the
+        # same vectors here cost every ingested item its index entries once more.
         return (
-            self.filter(search_vector=query)
-            .alias(rank=SearchRank(F("search_vector"), query, cover_density=True))
+            self.filter(search_row__vector=query)
+            .alias(rank=SearchRank(F("search_row__vector"), query, cover_density=True))
             .order_by("-rank", "-meeting__date", "position")
         )
 
