@@ -1,7 +1,8 @@
 """Loading the synthetic corpus through the real ingestion path, resumably.
 
-Every file goes through `minutes.services.ingestion.ingest_file` (parser, one transaction per
-file, every index in place), exactly as `manage.py ingest` and the admin upload do. Which corpus
+Every file goes through `minutes.services.ingestion.ingest_batch` (parser, the new meetings of
+a batch of files in one transaction, every index in place), exactly as `manage.py ingest` does;
+a test proves it gives the archive that `ingest_file` gives file by file. Which corpus
 the database holds is recorded in a small table of its own, `bench_corpus`, so a later run with
 the same seed and size reuses it, and an interrupted load resumes at the first municipality that
 was not finished (files already stored are recognised by their hash and skipped).
@@ -17,6 +18,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, connections
+
+from minutes.services.ingestion import BATCH_FILES
 
 from . import corpus
 
@@ -121,7 +124,7 @@ class MunicipalityLoad:
 
 
 class StepTimer:
-    """Where ingestion spends its time, from the hook ingest_file calls after each write.
+    """Where ingestion spends its time, from the hook ingest_batch calls after each write.
 
     "source" covers everything before the first write (hash, parse) and the source row;
     "commit" is the rest of the transaction after the last write.
@@ -141,9 +144,9 @@ class StepTimer:
 
 
 def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityLoad:
-    """Generate one municipality's minutes (untimed) and ingest them file by file (timed)."""
+    """Generate one municipality's minutes (untimed) and ingest them in batches (timed)."""
     from minutes.models import Municipality
-    from minutes.services.ingestion import ingest_file
+    from minutes.services.ingestion import BatchFile, IngestError, ingest_batch
 
     municipality = Municipality.objects.get(code=plan.authority.code)
     started = time.perf_counter()
@@ -151,17 +154,21 @@ def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityL
     generated = time.perf_counter()
     created = warnings = 0
     timer = StepTimer()
-    for minutes in files:
+    for first in range(0, len(files), BATCH_FILES):
         timer.start()
-        result = ingest_file(
-            data=minutes.data,
-            file_name=minutes.file_name,
-            municipality=municipality,
+        results = ingest_batch(
+            files=[
+                BatchFile(m.data, m.file_name, municipality)
+                for m in files[first : first + BATCH_FILES]
+            ],
             after_write=timer.step,
         )
         timer.step("commit")
-        created += result.status == "created"
-        warnings += len(result.warnings)
+        for result in results:
+            if isinstance(result, IngestError):
+                raise result
+            created += result.status == "created"
+            warnings += len(result.warnings)
     done = time.perf_counter()
     loaded = MunicipalityLoad(
         index=plan.index,
@@ -203,7 +210,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     todo = [p for p in plans if p.index not in set(stored.get("done", []))]
     log(
         f"Indlæser {len(todo)} af {len(plans)} kommuner ({items} punkter i alt) "
-        f"med {workers} proces(ser) gennem ingest_file …"
+        f"med {workers} proces(ser) gennem ingest_batch ({BATCH_FILES} filer ad gangen) …"
     )
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
@@ -245,6 +252,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     parallel = min(workers, max(1, len(results)))
     figures = {
         "workers": workers,
+        "batch_files": BATCH_FILES,
         "municipalities": len(results),
         "municipalities_this_run": len(todo),
         "meetings": meetings,
@@ -259,7 +267,7 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
         "wall_seconds": round(wall, 1),
         "generate_seconds": round(sum(r["generate_seconds"] for r in results) / parallel, 1),
         "vacuum_analyze_seconds": round(vacuum, 1),
-        # Milliseconds per meeting in each step of ingest_file (summed over the workers).
+        # Milliseconds per meeting in each step of ingest_batch (summed over the workers).
         "ms_per_meeting_by_step": {
             step: round(sum(r["steps"].get(step, 0) for r in results) * 1000 / meetings, 1)
             for step in dict.fromkeys(k for r in results for k in r["steps"])

@@ -269,6 +269,7 @@ def markdown(result: dict[str, Any]) -> str:
     """The figures for the README, in a form that pastes as is."""
     c, m, g = result["corpus"], result["machine"], result["git"]
     when = result["date"][:10]
+    batch = (result.get("load") or {}).get("batch_files", "several")
     lines = [
         f"Measured {when} by `make bench ITEMS={c['items_requested']}` at commit "
         f"`{g['commit'][:10]}`{' (uncommitted changes)' if g['dirty'] else ''} on "
@@ -303,7 +304,12 @@ def markdown(result: dict[str, Any]) -> str:
     load = result.get("load")
     if load:
         row(
-            f"ingestion through `ingest_file`, {load['workers']} processes",
+            (
+                f"ingestion through `ingest_batch` ({load['batch_files']} files a batch), "
+                if load.get("batch_files")
+                else "ingestion through `ingest_file`, "
+            )
+            + f"{load['workers']} processes",
             f"{load['meetings_per_s']} meetings/s ({load['items_per_s']} items/s)",
             "≥ 100 meetings/s",
             "ingest_meetings_per_s",
@@ -346,9 +352,10 @@ def markdown(result: dict[str, Any]) -> str:
         "set of queries drawn from the corpus (the most common non-stop words by `ts_stat`, "
         "rare compounds, two and three words, phrases, OR, exclusions, prefixes, case numbers, "
         "municipality/committee/date/outcome filters, both sort orders); each query runs once to "
-        "warm up, then p50/p95/max are taken over all timed runs. Ingestion is `ingest_file` per "
-        "generated text minutes file (one transaction each, every index in place), excluding "
-        "generating the text. Pages are server time through Django's test client (routing, "
+        "warm up, then p50/p95/max are taken over all timed runs. Ingestion is `ingest_batch` over the "
+        f"generated text minutes files, {batch} at a time (the new meetings of a batch in one "
+        "transaction, every index in place; a test proves the archive identical to `ingest_file` "
+        "file by file), excluding generating the text. Pages are server time through Django's test client (routing, "
         "queries, template) for 30 random meetings and 30 cases, half of them with a trail: "
         "the first render of each with the page cache emptied, then served again, after one "
         "unmeasured page of each kind (a web process compiles its templates once; that first "

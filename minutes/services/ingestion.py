@@ -14,12 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from itertools import count
 from pathlib import PurePosixPath
 from typing import Literal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
 
 from minutes.data.municipalities import Authority, by_name, suggest
@@ -342,6 +341,186 @@ def ingest_file(
         raise IngestError(file_name, f"Databasen afviste dokumentet: {exc}") from exc
 
 
+# Files per ingest_batch call (the ingest command, the benchmark): large enough that a batch
+# costs little per file, small enough that a batch the database refuses costs little to redo.
+BATCH_FILES = 50
+
+
+@dataclass
+class BatchFile:
+    """One file for `ingest_batch`: the arguments `ingest_file` takes for it."""
+
+    data: bytes
+    file_name: str
+    municipality: Municipality | str | None = None
+
+
+class _NotAllNew(Exception):
+    """Raised inside the batch's transaction when another writer stored one of its meetings."""
+
+
+def ingest_batch(
+    *, files: Sequence[BatchFile], after_write: Callable[[str], None] | None = None
+) -> list[IngestResult | IngestError]:
+    """Store many files, the new meetings among them in one transaction: a bulk import.
+
+    The archive ends up exactly as if `ingest_file` had taken the files one by one in order
+    (tests/test_ingestion.py proves it row by row), and each file gets the result or error it
+    would have got. The new meetings are written together, with one statement per table for
+    all of them instead of about twenty per file. A file that is not a new meeting (unchanged,
+    a new version, a document, invalid) goes through `ingest_file` after the batch, as does
+    every file if writing the batch fails, so a bad file never costs the others their place.
+    """
+    step = after_write or _no_step
+    results: list[IngestResult | IngestError | None] = [None] * len(files)
+    shas = [hashlib.sha256(f.data).hexdigest() if f.data else "" for f in files]
+    stored = set(
+        SourceFile.objects.filter(sha256__in=set(shas) - {""}).values_list("sha256", flat=True)
+    )
+    parsed_alone: dict[int, ParsedDocument] = {}
+    alone: list[int] = []
+    batch: list[tuple[int, Prepared]] = []
+    seen_shas: set[str] = set()
+    seen_meetings: set[tuple] = set()
+    for index, (file, sha) in enumerate(zip(files, shas, strict=True)):
+        if _precheck(file.data) or sha in stored or sha in seen_shas:
+            alone.append(index)
+            continue
+        seen_shas.add(sha)
+        try:
+            prepared = prepare(
+                data=file.data, file_name=file.file_name, municipality=file.municipality
+            )
+        except IngestError as exc:
+            results[index] = exc
+            continue
+        key = _meeting_key(prepared)
+        if prepared.parsed.kind == "document" or key in seen_meetings:
+            alone.append(index)
+            parsed_alone[index] = prepared.parsed
+            continue
+        seen_meetings.add(key)
+        batch.append((index, prepared))
+    existing = _stored_meetings([prepared for _, prepared in batch])
+    for index, prepared in [entry for entry in batch if _meeting_key(entry[1]) in existing]:
+        alone.append(index)
+        parsed_alone[index] = prepared.parsed
+    batch = [entry for entry in batch if _meeting_key(entry[1]) not in existing]
+    if batch:
+        try:
+            meetings = _store_new_meetings(
+                [(files[i], shas[i], prepared) for i, prepared in batch], step
+            )
+        except (_NotAllNew, DatabaseError):
+            alone += [index for index, _ in batch]
+        else:
+            for (index, prepared), meeting in zip(batch, meetings, strict=True):
+                results[index] = IngestResult(
+                    files[index].file_name,
+                    "created",
+                    meeting=meeting,
+                    warnings=tuple(prepared.parsed.warnings),
+                )
+    for index in sorted(alone):
+        file = files[index]
+        try:
+            results[index] = ingest_file(
+                data=file.data,
+                file_name=file.file_name,
+                municipality=file.municipality,
+                parsed=parsed_alone.get(index),
+            )
+        except IngestError as exc:
+            results[index] = exc
+    done = [result for result in results if result is not None]
+    assert len(done) == len(files), "every file has its result"
+    return done
+
+
+def _meeting_key(prepared: Prepared) -> tuple:
+    """What makes a meeting the same meeting (as `_store_meeting` finds it)."""
+    parsed = prepared.parsed
+    name = (parsed.committee or "").strip()[:200]
+    return (prepared.municipality.pk, name, parsed.date, parsed.kind)
+
+
+def _stored_meetings(batch: Sequence[Prepared]) -> set[tuple]:
+    """The keys (`_meeting_key`) of the batch's meetings that the archive already has."""
+    if not batch:
+        return set()
+    found = Meeting.objects.filter(
+        committee__municipality__in={p.municipality.pk for p in batch},
+        committee__name__in={_meeting_key(p)[1] for p in batch},
+        date__in={p.parsed.date for p in batch},
+    ).values_list("committee__municipality_id", "committee__name", "date", "kind")
+    return set(found) & {_meeting_key(p) for p in batch}
+
+
+def _store_new_meetings(
+    batch: Sequence[tuple[BatchFile, str, Prepared]], step: Callable[[str], None]
+) -> list[Meeting]:
+    """Write new meetings and their source files in one transaction; returns the meetings."""
+    prepared_list = [prepared for _, _, prepared in batch]
+    with transaction.atomic():
+        for municipality_id in sorted({p.municipality.pk for p in prepared_list}):
+            _lock(municipality_id)
+        # Checked again under the locks: another writer may have stored one since.
+        if SourceFile.objects.filter(sha256__in=[sha for _, sha, _ in batch]).exists() or (
+            _stored_meetings(prepared_list)
+        ):
+            raise _NotAllNew
+        sources = SourceFile.objects.bulk_create(
+            SourceFile(
+                sha256=sha,
+                file_name=file.file_name[:255],
+                content=file.data,
+                size=len(file.data),
+                content_type=sniff(file.data),
+                municipality=prepared.municipality,
+            )
+            for file, sha, prepared in batch
+        )
+        step("source")
+        committees = _committees_for(prepared_list)
+        meetings = Meeting.objects.bulk_create(
+            Meeting(
+                committee=committees[_meeting_key(prepared)[:2]],
+                date=prepared.parsed.date,
+                kind=prepared.parsed.kind,
+                **_meeting_fields(prepared.parsed, source),
+            )
+            for source, prepared in zip(sources, prepared_list, strict=True)
+        )
+        SourceVersion.objects.bulk_create(
+            SourceVersion(source=source, meeting=meeting)
+            for source, meeting in zip(sources, meetings, strict=True)
+        )
+        step("meeting")
+        _write_contents([(m, p.parsed) for m, p in zip(meetings, prepared_list, strict=True)], step)
+    return meetings
+
+
+def _committees_for(batch: Sequence[Prepared]) -> dict[tuple[int, str], Committee]:
+    """The committee of every meeting in the batch by (municipality id, name), created if new."""
+    wanted = {_meeting_key(p)[:2]: p.municipality for p in batch}
+    found = {
+        (c.municipality_id, c.name): c
+        for c in Committee.objects.filter(
+            municipality__in={m.pk for m in wanted.values()},
+            name__in={name for _, name in wanted},
+        )
+    }
+    missing = [key for key in wanted if key not in found]
+    for committee in Committee.objects.bulk_create(
+        Committee(municipality=wanted[key], name=key[1], slug=danish_slug(key[1])[:200])
+        for key in missing
+    ):
+        found[(committee.municipality_id, committee.name)] = committee
+    for key, committee in found.items():
+        committee.municipality = wanted[key]
+    return found
+
+
 class _NothingChanged(Exception):
     """Raised inside the rebuild's transaction to roll back a rewrite that changed nothing."""
 
@@ -589,12 +768,7 @@ def _store_meeting(
     """Write a parsed meeting. With `target` (a rebuild) that meeting is rewritten in place,
     even if the parser now reads another committee or date, so its versions stay with it."""
     committee = _committee(municipality, parsed.committee or "")
-    fields = {
-        "term": parsed.term or "",
-        "start_time": time.fromisoformat(parsed.start_time) if parsed.start_time else None,
-        "location": (parsed.location or "")[:300],
-        "source": source,
-    }
+    fields = _meeting_fields(parsed, source)
     same_meeting = Meeting.objects.select_for_update().filter(
         committee=committee, date=parsed.date, kind=parsed.kind
     )
@@ -635,22 +809,50 @@ def _store_meeting(
         SourceVersion.objects.create(source=source, meeting=meeting)
     step("meeting")
 
-    seen: set[str] = set()
+    # The same rows, with the municipality for the cases, without loading them again.
+    committee.municipality = municipality
+    meeting.committee = committee
+    _write_contents([(meeting, parsed)], step)
+    return meeting, status
+
+
+def _meeting_fields(parsed: ParsedDocument, source: SourceFile) -> dict:
+    """A meeting's own columns besides its identity (committee, date, kind)."""
+    return {
+        "term": parsed.term or "",
+        "start_time": time.fromisoformat(parsed.start_time) if parsed.start_time else None,
+        "location": (parsed.location or "")[:300],
+        "source": source,
+    }
+
+
+def _write_contents(
+    meetings: Sequence[tuple[Meeting, ParsedDocument]], step: Callable[[str], None]
+) -> None:
+    """Write the attendance and the items (with sections, decisions, votes and bilag) of
+    meetings that have none stored: one COPY per table for all of them.
+
+    `meeting.committee.municipality` must be loaded (the items' cases belong to it).
+    """
     attendance = []
-    for attendee in parsed.attendance:
-        if attendee.name.lower() in seen:
-            continue
-        seen.add(attendee.name.lower())
-        attendance.append(
-            (
-                meeting.pk,
-                len(attendance),
-                attendee.name[:200],
-                attendee.party or "",
-                attendee.status,
-                (attendee.note or "")[:500],
+    for meeting, parsed in meetings:
+        seen: set[str] = set()
+        position = 0
+        for attendee in parsed.attendance:
+            if attendee.name.lower() in seen:
+                continue
+            seen.add(attendee.name.lower())
+            attendance.append(
+                (
+                    meeting.pk,
+                    position,
+                    attendee.name[:200],
+                    attendee.party or "",
+                    attendee.status,
+                    (attendee.note or "")[:500],
+                )
             )
-        )
+            position += 1
     _copy(Attendance, ("meeting", "position", "name", "party", "status", "note"), attendance)
     step("attendance")
 
@@ -658,9 +860,14 @@ def _store_meeting(
     # and decisions (the foreign keys are checked at commit): the search row the items'
     # trigger writes then has its decisions' outcomes at once, instead of being rewritten by
     # the decisions' trigger (which, for an item not yet written, changes nothing).
-    item_ids = _next_ids(AgendaItem, len(parsed.items))
+    listed = [
+        (meeting, position, item)
+        for meeting, parsed in meetings
+        for position, item in enumerate(parsed.items)
+    ]
+    item_ids = _next_ids(AgendaItem, len(listed))
     sections, decisions, votes, attachments = [], [], [], []
-    for item_id, item in zip(item_ids, parsed.items, strict=True):
+    for item_id, (_meeting, _position, item) in zip(item_ids, listed, strict=True):
         sections += [(item_id, i, s.heading[:200], s.text) for i, s in enumerate(item.sections)]
         decisions += [
             (item_id, i, d.body[:200], d.date, d.outcome, d.this_meeting, d.text)
@@ -680,10 +887,30 @@ def _store_meeting(
     _copy(Attachment, ("item", "position", "title"), attachments)
     step("attachments")
 
-    cases = _cases(municipality, [i.case_number for i in parsed.items if i.case_number])
+    # A case number printed two ways is stored as a meeting printed it: the last way within a
+    # meeting, the first meeting's way across meetings (as when they are ingested one by one).
+    printed: dict[int, dict[str, str]] = {}
+    municipalities: dict[int, Municipality] = {}
+    for meeting, parsed in meetings:
+        municipality = meeting.committee.municipality
+        municipalities[municipality.pk] = municipality
+        known = printed.setdefault(municipality.pk, {})
+        in_meeting = {
+            normalise_case_number(i.case_number): i.case_number
+            for i in parsed.items
+            if i.case_number
+        }
+        for key, number in in_meeting.items():
+            known.setdefault(key, number)
+    cases = {pk: _cases(municipalities[pk], found) for pk, found in printed.items()}
     items = []
-    for item_id, position, item in zip(item_ids, count(), parsed.items):
-        case = cases.get(normalise_case_number(item.case_number)) if item.case_number else None
+    for item_id, (meeting, position, item) in zip(item_ids, listed, strict=True):
+        committee = meeting.committee
+        case = (
+            cases[committee.municipality_id].get(normalise_case_number(item.case_number))
+            if item.case_number
+            else None
+        )
         text = _search_text(item, committee.name)
         items.append(
             (
@@ -705,7 +932,6 @@ def _store_meeting(
         items,
     )
     step("items")
-    return meeting, status
 
 
 def _store_document(
@@ -760,8 +986,8 @@ def _committee(municipality: Municipality, name: str) -> Committee:
     return committee
 
 
-def _cases(municipality: Municipality, numbers: list[str]) -> dict[str, Case]:
-    printed = {normalise_case_number(n): n for n in numbers}
+def _cases(municipality: Municipality, printed: dict[str, str]) -> dict[str, Case]:
+    """The municipality's cases by normalised number, created (as printed) where new."""
     if not printed:
         return {}
     Case.objects.bulk_create(

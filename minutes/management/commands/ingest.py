@@ -12,7 +12,13 @@ from tqdm import tqdm
 
 from minutes.models import UploadAudit
 from minutes.services import audit
-from minutes.services.ingestion import IngestError, ingest_file, resolve_municipality
+from minutes.services.ingestion import (
+    BATCH_FILES,
+    BatchFile,
+    IngestError,
+    ingest_batch,
+    resolve_municipality,
+)
 from minutes.services.upload import from_path
 
 MANIFEST = "manifest.json"
@@ -108,6 +114,24 @@ class Command(BaseCommand):
         operator = _operator()
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
+        pending: list[tuple[BatchFile, dict]] = []
+
+        def flush() -> None:
+            # The new meetings of a batch go in together (ingest_batch); each file still gets
+            # its own result, audit row and line in the summary.
+            results = ingest_batch(files=[file for file, _ in pending])
+            for (_, common), result in zip(pending, results, strict=True):
+                if isinstance(result, IngestError):
+                    counts["failed"] += 1
+                    failures.append((common["label"], result.reason))
+                    audit.record(**common, reason=result.reason)
+                    continue
+                audit.record(**common, result=result)
+                counts[result.status] += 1
+                if options["verbosity"] > 1:
+                    bar.write(f"{result.status:9} {common['label']}")
+            pending.clear()
+
         bar = tqdm(files, unit="fil", disable=no_progress or len(files) < 2, file=self.stderr._out)
         for path, named_in_manifest in bar:
             # A zip becomes its members; a refused file or zip becomes one failure.
@@ -126,21 +150,14 @@ class Command(BaseCommand):
                     failures.append((incoming.label, reason))
                     audit.record(**common, reason=reason)
                     continue
-                try:
-                    result = ingest_file(
-                        data=incoming.data or b"",
-                        file_name=incoming.file_name,
-                        municipality=municipality or named_in_manifest,
-                    )
-                except IngestError as exc:
-                    counts["failed"] += 1
-                    failures.append((incoming.label, exc.reason))
-                    audit.record(**common, reason=exc.reason)
-                    continue
-                audit.record(**common, result=result)
-                counts[result.status] += 1
-                if options["verbosity"] > 1:
-                    bar.write(f"{result.status:9} {incoming.label}")
+                file = BatchFile(
+                    incoming.data or b"", incoming.file_name, municipality or named_in_manifest
+                )
+                pending.append((file, common))
+                if len(pending) >= BATCH_FILES:
+                    flush()
+        if pending:
+            flush()
         self.stdout.write(self._summary(counts, failures))
         if failures:
             raise CommandError(f"{len(failures)} fil(er) kunne ikke indlæses")

@@ -1,0 +1,173 @@
+"""`ingest_batch`, the bulk import: the same archive, row by row, as `ingest_file` file by file."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bench import corpus
+from minutes.models import (
+    Case,
+    Committee,
+    Document,
+    ItemSearch,
+    Meeting,
+    SourceFile,
+)
+from minutes.services.ingestion import (
+    BatchFile,
+    IngestError,
+    IngestResult,
+    _meeting_fingerprint,
+    ingest_batch,
+    ingest_file,
+)
+
+from .conftest import seed_path
+from .test_ingestion import HOEJE_TAASTRUP, archive_state, seed_000_in_2031
+
+pytestmark = pytest.mark.django_db
+
+
+def archive_by_natural_keys() -> dict:
+    """Everything ingestion writes, keyed by what identifies it rather than by ids (which two
+    runs draw differently). The hash sample is left out: it is a hash of the item id."""
+    meetings = {}
+    for meeting in Meeting.objects.select_related("committee", "source"):
+        committee = meeting.committee
+        fingerprint = _meeting_fingerprint(meeting)[1:]
+        versions = sorted(meeting.versions.values_list("source__sha256", flat=True))
+        key = (committee.municipality_id, committee.name, committee.slug, meeting.date)
+        meetings[key, meeting.kind] = (fingerprint, meeting.source.sha256, versions)
+    return {
+        "meetings": meetings,
+        "search": sorted(
+            ItemSearch.objects.values_list(
+                "item__meeting__committee__name",
+                "item__meeting__date",
+                "item__position",
+                "date",
+                "year",
+                "municipality_id",
+                "committee__name",
+                "case__normalised",
+                "outcomes",
+                "closed",
+                "title_vector",
+                "lead_vector",
+                "vector",
+            )
+        ),
+        "cases": sorted(Case.objects.values_list("municipality_id", "number", "normalised")),
+        "committees": sorted(Committee.objects.values_list("municipality_id", "name", "slug")),
+        "documents": sorted(
+            (d.municipality_id, d.slug, d.title, d.term, d.source.sha256)
+            + tuple(d.sections.order_by("position").values_list("heading", "level", "text"))
+            for d in Document.objects.select_related("source")
+        ),
+        "sources": sorted(
+            SourceFile.objects.values_list(
+                "sha256", "file_name", "size", "content_type", "municipality_id"
+            )
+        ),
+    }
+
+
+def outcome(result: IngestResult | IngestError) -> tuple:
+    if isinstance(result, IngestError):
+        return ("error", result.file_name, result.reason, result.missing)
+    return (result.status, result.file_name, result.warnings)
+
+
+def mixed_files() -> list[BatchFile]:
+    """New meetings of two municipalities, with what a real bulk import also meets: the same
+    file twice, a second version of a new meeting, a new version of a stored one, a document,
+    an empty file, an unknown municipality, and a municipality found in the text."""
+    plans = corpus.plan_municipalities(3, 20_000)
+    first, second = (list(islice(corpus.municipality_minutes(3, plan), 8)) for plan in plans[:2])
+    files = [BatchFile(m.data, m.file_name, plans[0].authority.name) for m in first]
+    files += [BatchFile(m.data, m.file_name, plans[1].authority.name) for m in second[:-1]]
+    files.append(BatchFile(second[-1].data, second[-1].file_name))  # found in the text
+    revised = first[2].data.replace(b"Godkendt.", "Godkendt med en bemærkning.".encode(), 1)
+    assert revised != first[2].data
+    budget = seed_path("003")  # the budget document
+    files += [
+        BatchFile(first[1].data, "igen-" + first[1].file_name, plans[0].authority.name),
+        BatchFile(revised, "rettet-" + first[2].file_name, plans[0].authority.name),
+        BatchFile(
+            seed_path("000").read_bytes().replace(b"Godkendt.", b"Godkendt med rettelser.", 1),
+            "rettet.txt",
+            HOEJE_TAASTRUP,
+        ),
+        BatchFile(seed_000_in_2031(), "ny.txt", HOEJE_TAASTRUP),
+        BatchFile(budget.read_bytes() + b"\nRettelse.\n", budget.name, HOEJE_TAASTRUP),
+        BatchFile(b"", "tom.txt", HOEJE_TAASTRUP),
+        BatchFile(first[3].data + b"\n", "atlantis.txt", "Atlantis Kommune"),
+    ]
+    return files
+
+
+def file_by_file(files: list[BatchFile]) -> list[IngestResult | IngestError]:
+    results: list[IngestResult | IngestError] = []
+    for file in files:
+        try:
+            results.append(
+                ingest_file(
+                    data=file.data, file_name=file.file_name, municipality=file.municipality
+                )
+            )
+        except IngestError as exc:
+            results.append(exc)
+    return results
+
+
+def test_a_batch_gives_the_archive_and_the_results_of_ingesting_file_by_file():
+    files = mixed_files()
+    before = transaction.savepoint()
+    with CaptureQueriesContext(connection) as one_by_one:
+        expected = file_by_file(files)
+    expected_archive = archive_by_natural_keys()
+    transaction.savepoint_rollback(before)
+
+    with CaptureQueriesContext(connection) as batched:
+        results = ingest_batch(files=files)
+    assert [outcome(r) for r in results] == [outcome(r) for r in expected]
+    assert archive_by_natural_keys() == expected_archive
+    statuses = [r.status if isinstance(r, IngestResult) else "error" for r in results]
+    assert statuses.count("created") == 17
+    assert statuses.count("updated") == 3  # the revised file, the seed, the budget document
+    assert statuses.count("unchanged") == 1 and statuses.count("error") == 2
+    # The new meetings went in together, not one by one.
+    assert len(batched) < len(one_by_one) / 2
+
+
+def test_a_batch_the_database_refuses_is_rolled_back_and_its_files_go_in_one_by_one():
+    files = mixed_files()
+    before = transaction.savepoint()
+    expected = file_by_file(files)
+    expected_archive = archive_by_natural_keys()
+    transaction.savepoint_rollback(before)
+
+    def refuse(name: str) -> None:
+        if name == "items":
+            raise DatabaseError("injected")
+
+    results = ingest_batch(files=files, after_write=refuse)
+    assert [outcome(r) for r in results] == [outcome(r) for r in expected]
+    assert archive_by_natural_keys() == expected_archive
+
+
+def test_any_other_failure_half_way_leaves_every_table_as_before():
+    files = mixed_files()
+    before = archive_state()
+
+    def fail(name: str) -> None:
+        if name == "items":
+            raise RuntimeError("injected")
+
+    with pytest.raises(RuntimeError):
+        ingest_batch(files=files, after_write=fail)
+    assert archive_state() == before
