@@ -365,7 +365,7 @@ def ingest_batch(
     """Store many files, the new meetings among them in one transaction: a bulk import.
 
     The archive ends up exactly as if `ingest_file` had taken the files one by one in order
-    (tests/test_ingestion.py proves it row by row), and each file gets the result or error it
+    (tests/test_batch.py proves it row by row), and each file gets the result or error it
     would have got. The new meetings are written together, with one statement per table for
     all of them instead of about twenty per file. A file that is not a new meeting (unchanged,
     a new version, a document, invalid) goes through `ingest_file` after the batch, as does
