@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import islice
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -171,3 +172,32 @@ def test_any_other_failure_half_way_leaves_every_table_as_before():
     with pytest.raises(RuntimeError):
         ingest_batch(files=files, after_write=fail)
     assert archive_state() == before
+
+
+def test_the_ingest_command_sends_more_files_than_a_batch_and_reports_every_one(tmp_path, capsys):
+    from django.core.management import call_command
+
+    from minutes.models import UploadAudit
+    from minutes.services.ingestion import BATCH_FILES
+
+    plan = corpus.plan_municipalities(5, 20_000)[0]
+    minutes = list(islice(corpus.municipality_minutes(5, plan), BATCH_FILES + 7))
+    for m in minutes:
+        (tmp_path / m.file_name).write_bytes(m.data)
+    (tmp_path / "tom.txt").write_bytes(b"")
+    with pytest.raises(CommandError, match="1 fil"):
+        call_command(
+            "ingest", str(tmp_path), "--municipality", plan.authority.name, "--no-progress"
+        )
+    out = capsys.readouterr().out
+    assert f"oprettet   {len(minutes):>6}" in out
+    assert "fejlet          1" in out
+    audits = UploadAudit.objects.filter(channel="command")
+    assert audits.filter(outcome="created").count() == len(minutes)
+    assert audits.get(outcome="failed").file_name.endswith("tom.txt")
+    stored = set(
+        Meeting.objects.filter(committee__municipality__code=plan.authority.code).values_list(
+            "source__file_name", flat=True
+        )
+    )
+    assert stored == {m.file_name for m in minutes}
