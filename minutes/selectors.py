@@ -168,7 +168,7 @@ def neighbours(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
 
 # The related rows of a meeting's items, as plain lists on each item (`item.section_list` …):
 # with `to_attr` the prefetch does not build a queryset per item and relation, which was a
-# third of the first render of a 17-item agenda.
+# third of fetching a 17-item agenda.
 ITEM_PARTS = ("sections", "decisions", "votes", "attachments")
 
 

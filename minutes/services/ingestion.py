@@ -809,7 +809,7 @@ def _store_meeting(
         SourceVersion.objects.create(source=source, meeting=meeting)
     step("meeting")
 
-    # The same rows, with the municipality for the cases, without loading them again.
+    # _write_contents finds the cases' municipality through meeting.committee: set, not queried.
     committee.municipality = municipality
     meeting.committee = committee
     _write_contents([(meeting, parsed)], step)
