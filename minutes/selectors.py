@@ -166,20 +166,25 @@ def neighbours(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
     return found.get(False), found.get(True)
 
 
-# The related rows of a meeting's items, as plain lists on each item (`item.section_list` …):
+# The related rows of a meeting's items, as plain lists on each item (relation → attribute):
 # with `to_attr` the prefetch does not build a queryset per item and relation, which was a
 # third of fetching a 17-item agenda.
-ITEM_PARTS = ("sections", "decisions", "votes", "attachments")
+ITEM_PARTS = {
+    "sections": "section_list",
+    "decisions": "decision_list",
+    "votes": "vote_list",
+    "attachments": "attachment_list",
+}
 
 
 def meeting_items(meeting: Meeting) -> list[AgendaItem]:
-    """Every item with all it shows (its parts in `<part>_list`, see ITEM_PARTS), in 5 queries."""
+    """Every item with all it shows (its parts in the lists ITEM_PARTS names), in 5 queries."""
     # The case's municipality is the meeting's: set here instead of joined on every row.
     municipality = meeting.committee.municipality
     items = list(
         meeting.items.displayed()
         .select_related("case")
-        .prefetch_related(*(Prefetch(part, to_attr=f"{part[:-1]}_list") for part in ITEM_PARTS))
+        .prefetch_related(*(Prefetch(part, to_attr=attr) for part, attr in ITEM_PARTS.items()))
     )
     for item in items:
         if item.case is not None:

@@ -260,7 +260,7 @@ def preview_file(
     else:
         target = Meeting.objects.filter(
             committee__municipality=chosen,
-            committee__name=(parsed.committee or "").strip()[:200],
+            committee__name=_committee_name(parsed.committee),
             date=parsed.date,
             kind=parsed.kind,
         ).first()
@@ -317,14 +317,8 @@ def ingest_file(
             existing = SourceFile.objects.filter(sha256=sha256).first()
             if existing is not None:
                 return _unchanged(file_name, existing)
-            source = SourceFile.objects.create(
-                sha256=sha256,
-                file_name=file_name[:255],
-                content=data,
-                size=len(data),
-                content_type=sniff(data),
-                municipality=municipality_obj,
-            )
+            source = _new_source(data, file_name, sha256, municipality_obj)
+            source.save()
             step("source")
             if parsed.kind == "document":
                 document, status = _store_document(parsed, source, municipality_obj, step)
@@ -377,14 +371,14 @@ def ingest_batch(
     stored = set(
         SourceFile.objects.filter(sha256__in=set(shas) - {""}).values_list("sha256", flat=True)
     )
-    parsed_alone: dict[int, ParsedDocument] = {}
-    alone: list[int] = []
-    batch: list[tuple[int, Prepared]] = []
+    # Files for ingest_file after the batch, by index, with their parse where there is one.
+    alone: dict[int, ParsedDocument | None] = {}
+    candidates: list[tuple[int, Prepared]] = []
     seen_shas: set[str] = set()
     seen_meetings: set[tuple] = set()
     for index, (file, sha) in enumerate(zip(files, shas, strict=True)):
         if _precheck(file.data) or sha in stored or sha in seen_shas:
-            alone.append(index)
+            alone[index] = None
             continue
         seen_shas.add(sha)
         try:
@@ -396,23 +390,24 @@ def ingest_batch(
             continue
         key = _meeting_key(prepared)
         if prepared.parsed.kind == "document" or key in seen_meetings:
-            alone.append(index)
-            parsed_alone[index] = prepared.parsed
+            alone[index] = prepared.parsed
             continue
         seen_meetings.add(key)
-        batch.append((index, prepared))
-    existing = _stored_meetings([prepared for _, prepared in batch])
-    for index, prepared in [entry for entry in batch if _meeting_key(entry[1]) in existing]:
-        alone.append(index)
-        parsed_alone[index] = prepared.parsed
-    batch = [entry for entry in batch if _meeting_key(entry[1]) not in existing]
+        candidates.append((index, prepared))
+    existing = _stored_meetings([prepared for _, prepared in candidates])
+    batch: list[tuple[int, Prepared]] = []
+    for index, prepared in candidates:
+        if _meeting_key(prepared) in existing:  # a new version: ingest_file replaces it
+            alone[index] = prepared.parsed
+        else:
+            batch.append((index, prepared))
     if batch:
         try:
             meetings = _store_new_meetings(
                 [(files[i], shas[i], prepared) for i, prepared in batch], step
             )
         except (_NotAllNew, DatabaseError):
-            alone += [index for index, _ in batch]
+            alone.update((index, prepared.parsed) for index, prepared in batch)
         else:
             for (index, prepared), meeting in zip(batch, meetings, strict=True):
                 results[index] = IngestResult(
@@ -428,7 +423,7 @@ def ingest_batch(
                 data=file.data,
                 file_name=file.file_name,
                 municipality=file.municipality,
-                parsed=parsed_alone.get(index),
+                parsed=alone[index],
             )
         except IngestError as exc:
             results[index] = exc
@@ -440,8 +435,7 @@ def ingest_batch(
 def _meeting_key(prepared: Prepared) -> tuple:
     """What makes a meeting the same meeting (as `_store_meeting` finds it)."""
     parsed = prepared.parsed
-    name = (parsed.committee or "").strip()[:200]
-    return (prepared.municipality.pk, name, parsed.date, parsed.kind)
+    return (prepared.municipality.pk, _committee_name(parsed.committee), parsed.date, parsed.kind)
 
 
 def _stored_meetings(batch: Sequence[Prepared]) -> set[tuple]:
@@ -470,14 +464,7 @@ def _store_new_meetings(
         ):
             raise _NotAllNew
         sources = SourceFile.objects.bulk_create(
-            SourceFile(
-                sha256=sha,
-                file_name=file.file_name[:255],
-                content=file.data,
-                size=len(file.data),
-                content_type=sniff(file.data),
-                municipality=prepared.municipality,
-            )
+            _new_source(file.data, file.file_name, sha, prepared.municipality)
             for file, sha, prepared in batch
         )
         step("source")
@@ -512,8 +499,7 @@ def _committees_for(batch: Sequence[Prepared]) -> dict[tuple[int, str], Committe
     }
     missing = [key for key in wanted if key not in found]
     for committee in Committee.objects.bulk_create(
-        Committee(municipality=wanted[key], name=key[1], slug=danish_slug(key[1])[:200])
-        for key in missing
+        _new_committee(wanted[key], key[1]) for key in missing
     ):
         found[(committee.municipality_id, committee.name)] = committee
     for key, committee in found.items():
@@ -767,7 +753,7 @@ def _store_meeting(
 ) -> tuple[Meeting, Status]:
     """Write a parsed meeting. With `target` (a rebuild) that meeting is rewritten in place,
     even if the parser now reads another committee or date, so its versions stay with it."""
-    committee = _committee(municipality, parsed.committee or "")
+    committee = _committee(municipality, parsed.committee)
     fields = _meeting_fields(parsed, source)
     same_meeting = Meeting.objects.select_for_update().filter(
         committee=committee, date=parsed.date, kind=parsed.kind
@@ -814,6 +800,18 @@ def _store_meeting(
     meeting.committee = committee
     _write_contents([(meeting, parsed)], step)
     return meeting, status
+
+
+def _new_source(data: bytes, file_name: str, sha256: str, municipality: Municipality) -> SourceFile:
+    """The unsaved row that keeps an original file."""
+    return SourceFile(
+        sha256=sha256,
+        file_name=file_name[:255],
+        content=data,
+        size=len(data),
+        content_type=sniff(data),
+        municipality=municipality,
+    )
 
 
 def _meeting_fields(parsed: ParsedDocument, source: SourceFile) -> dict:
@@ -976,13 +974,22 @@ def _store_document(
     return document, status
 
 
-def _committee(municipality: Municipality, name: str) -> Committee:
-    name = name.strip()[:200]
+def _committee_name(printed: str | None) -> str:
+    """A committee's name as stored, from the name the parser read."""
+    return (printed or "").strip()[:200]
+
+
+def _new_committee(municipality: Municipality, name: str) -> Committee:
+    """An unsaved committee; `name` as `_committee_name` gives it."""
+    return Committee(municipality=municipality, name=name, slug=danish_slug(name)[:200])
+
+
+def _committee(municipality: Municipality, printed: str | None) -> Committee:
+    name = _committee_name(printed)
     committee = Committee.objects.filter(municipality=municipality, name=name).first()
     if committee is None:
-        committee = Committee.objects.create(
-            municipality=municipality, name=name, slug=danish_slug(name)[:200]
-        )
+        committee = _new_committee(municipality, name)
+        committee.save()
     return committee
 
 
