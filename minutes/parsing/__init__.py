@@ -16,8 +16,7 @@ from .model import (
     Section,
     Vote,
 )
-from .sniff import decode_text, sniff
-from .text import parse_text
+from .readers import read
 
 __all__ = [
     "Attendee",
@@ -37,18 +36,7 @@ def parse(
 ) -> ParsedDocument:
     """Parse one file. Any input ends in a ParsedDocument or a ParseError, never another exception."""
     try:
-        kind = sniff(data)
-        if kind == "pdf":
-            from .pdf import pdf_to_text
-
-            text = pdf_to_text(data)
-        elif kind == "html":
-            from .html import html_to_text
-
-            text = html_to_text(data)
-        else:
-            text = decode_text(data)
-        return parse_text(text, municipality=municipality, from_pdf=kind == "pdf")
+        return read(data, filename=filename, municipality=municipality)
     except ParseError:
         raise
     except RecursionError as exc:

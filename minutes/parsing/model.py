@@ -54,6 +54,20 @@ class Attendee:
 
 
 @dataclass
+class AttachmentFile:
+    """An attachment that arrived with the document (a file in an SBSYS/Acadre package).
+
+    `file_name` is the member's path inside the package the document came in; `text` is the
+    attachment's extracted text (searchable with its item at the lowest weight), empty when
+    the file holds no readable text.
+    """
+
+    title: str
+    file_name: str
+    text: str = ""
+
+
+@dataclass
 class Item:
     number: int
     title: str
@@ -66,6 +80,8 @@ class Item:
     attachments: list[str] = field(default_factory=list)
     # The case number in one spelling per case (`normalise_case_number`), for lookups.
     case_number_normalised: str | None = None
+    # Attachment files that came with the document (a package); `attachments` keeps the titles.
+    attachment_files: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +107,11 @@ class ParsedDocument:
     items: list[Item] = field(default_factory=list)
     document_sections: list[DocumentSection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Which reader made this parse (`minutes.parsing.readers`), e.g. "sbsys-xml", "text".
+    reader: str = ""
+    # One agenda item published on a page of its own (eDoc Publishing, Københavns Kommune): it
+    # adds or updates its item of the meeting; the meeting's other items stay.
+    item_page: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `python -m minutes.parsing`."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .model import ParseError
 
-FileKind = Literal["pdf", "html", "text"]
+FileKind = Literal["pdf", "html", "xml", "zip", "text"]
 
 
 def sniff(data: bytes) -> FileKind:
@@ -17,8 +17,11 @@ def sniff(data: bytes) -> FileKind:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        raise ParseError("Filen er et zip-arkiv; pak det ud eller upload det som zip i admin")
+        return "zip"
     lowered = head[:512].lower()
+    if lowered.startswith(b"<?xml") and not re.search(rb"<(?:!doctype html|html|body)\b", lowered):
+        # A structured export (SBSYS eDagsorden, Acadre); XHTML stays HTML.
+        return "xml"
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered:
         return "html"
     # A fragment saved from a page ("<div class=…>", "<h1>Referat</h1>") is HTML too.
