@@ -19,7 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.db import connection, connections
 
-from minutes.services.ingestion import BATCH_FILES
+from minutes.services.batch import BATCH_FILES
 
 from . import corpus
 
@@ -146,7 +146,8 @@ class StepTimer:
 def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityLoad:
     """Generate one municipality's minutes (untimed) and ingest them in batches (timed)."""
     from minutes.models import Municipality
-    from minutes.services.ingestion import BatchFile, IngestError, ingest_batch
+    from minutes.services.batch import BatchFile, ingest_batch
+    from minutes.services.ingestion import IngestError
 
     municipality = Municipality.objects.get(code=plan.authority.code)
     started = time.perf_counter()

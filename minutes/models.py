@@ -68,7 +68,9 @@ class SourceFile(models.Model):
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=20)  # pdf | html | text
+    content_type = models.CharField(max_length=20)  # pdf | html | xml | zip | text
+    # The reader that read it (minutes.parsing.readers), e.g. "sbsys-xml", "firstagenda-html".
+    reader = models.CharField("læser", max_length=40, blank=True)
     ingested_at = models.DateTimeField(auto_now_add=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="source_files"
@@ -202,7 +204,12 @@ class AgendaItem(models.Model):
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
     closed = models.BooleanField(default=False)
-    # Denormalised search text, filled by ingestion (see services.ingestion._search_text).
+    # The page this item was read from when the municipality publishes one page per item (the
+    # meeting is the sum of its item pages); null when it came with the whole meeting.
+    source = models.ForeignKey(
+        SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    # Denormalised search text, filled by ingestion (see services.contents.search_text).
     text_a = models.TextField(blank=True, help_text="Titel, sagsnummer, udvalg")
     text_b = models.TextField(blank=True, help_text="Indstilling og beslutninger")
     text_c = models.TextField(blank=True, help_text="Resume og sagsfremstilling")
@@ -307,6 +314,10 @@ class Attachment(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
+    # An attachment that came inside the meeting's package (SBSYS/Acadre zip): its path in the
+    # stored original, which keeps its bytes, and its text (searched with the item, weight D).
+    file_name = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -377,6 +388,7 @@ class UploadAudit(models.Model):
         CREATED = "created", "oprettet"
         UPDATED = "updated", "opdateret"
         UNCHANGED = "unchanged", "uændret"
+        HELD = "held", "tilbageholdt"
         FAILED = "failed", "fejlet"
 
     batch = models.UUIDField("upload", db_index=True)

@@ -18,14 +18,9 @@ from minutes.models import (
     Meeting,
     SourceFile,
 )
-from minutes.services.ingestion import (
-    BatchFile,
-    IngestError,
-    IngestResult,
-    _meeting_fingerprint,
-    ingest_batch,
-    ingest_file,
-)
+from minutes.services.batch import BatchFile, ingest_batch
+from minutes.services.contents import meeting_fingerprint
+from minutes.services.ingestion import IngestError, IngestResult, ingest_file
 
 from .conftest import seed_path
 from .test_ingestion import HOEJE_TAASTRUP, archive_state, seed_000_in_2031
@@ -39,7 +34,7 @@ def archive_by_natural_keys() -> dict:
     meetings = {}
     for meeting in Meeting.objects.select_related("committee", "source"):
         committee = meeting.committee
-        fingerprint = _meeting_fingerprint(meeting)[1:]
+        fingerprint = meeting_fingerprint(meeting)[1:]
         versions = sorted(meeting.versions.values_list("source__sha256", flat=True))
         key = (committee.municipality_id, committee.name, committee.slug, meeting.date)
         meetings[key, meeting.kind] = (fingerprint, meeting.source.sha256, versions)
@@ -178,7 +173,7 @@ def test_the_ingest_command_sends_more_files_than_a_batch_and_reports_every_one(
     from django.core.management import call_command
 
     from minutes.models import UploadAudit
-    from minutes.services.ingestion import BATCH_FILES
+    from minutes.services.batch import BATCH_FILES
 
     plan = corpus.plan_municipalities(5, 20_000)[0]
     minutes = list(islice(corpus.municipality_minutes(5, plan), BATCH_FILES + 7))

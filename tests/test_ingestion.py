@@ -504,7 +504,7 @@ def test_a_folder_with_a_manifest_takes_only_the_files_it_names(tmp_path, capsys
 
 @pytest.mark.django_db
 def test_a_new_meetings_search_rows_are_written_once_with_their_decisions_outcomes():
-    """Items are written after their decisions (ingestion._store_meeting), so the search row
+    """Items are written after their decisions (contents.write_contents), so the search row
     each item gets is complete when inserted: never rewritten by the decisions' trigger."""
     from minutes.models import ItemSearch
 

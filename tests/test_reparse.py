@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from minutes.models import AgendaItem, Decision, Meeting, SourceFile
-from minutes.services.ingestion import ingest_file, rebuild_from_source
+from minutes.services.ingestion import ingest_file
+from minutes.services.rebuild import rebuild_from_source
 
 from .conftest import seed_path
 from .test_ingestion import BARE_ITEMS, PDF, table_state

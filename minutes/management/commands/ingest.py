@@ -12,13 +12,8 @@ from tqdm import tqdm
 
 from minutes.models import UploadAudit
 from minutes.services import audit
-from minutes.services.ingestion import (
-    BATCH_FILES,
-    BatchFile,
-    IngestError,
-    ingest_batch,
-    resolve_municipality,
-)
+from minutes.services.batch import BATCH_FILES, BatchFile, ingest_batch
+from minutes.services.ingestion import IngestError, resolve_municipality
 from minutes.services.upload import from_path
 
 MANIFEST = "manifest.json"

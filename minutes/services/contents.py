@@ -1,0 +1,293 @@
+"""Writing a meeting's contents in bulk, and reading back what a meeting or document shows.
+
+`write_contents` writes the attendance and items (with sections, decisions, votes and bilag) of
+meetings with COPY, one statement per table for all of them; the fingerprints let a rebuild
+tell whether anything changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import connection
+from django.db.models import Model
+
+from minutes.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Case,
+    Decision,
+    Document,
+    Meeting,
+    Municipality,
+    Section,
+    Vote,
+)
+from minutes.parsing import Item, ParsedDocument
+from minutes.parsing.conventions import (
+    RECOMMENDATION_HEADINGS,
+    SUMMARY_HEADINGS,
+    normalise_case_number,
+)
+
+
+def write_contents(
+    meetings: Sequence[tuple[Meeting, ParsedDocument]], step: Callable[[str], None]
+) -> None:
+    """Write the attendance and the items (with sections, decisions, votes and bilag) of
+    meetings that have none stored: one COPY per table for all of them.
+
+    `meeting.committee.municipality` must be loaded (the items' cases belong to it).
+    """
+    attendance = []
+    for meeting, parsed in meetings:
+        seen: set[str] = set()
+        position = 0
+        for attendee in parsed.attendance:
+            if attendee.name.lower() in seen:
+                continue
+            seen.add(attendee.name.lower())
+            attendance.append(
+                (
+                    meeting.pk,
+                    position,
+                    attendee.name[:200],
+                    attendee.party or "",
+                    attendee.status,
+                    (attendee.note or "")[:500],
+                )
+            )
+            position += 1
+    copy_rows(Attendance, ("meeting", "position", "name", "party", "status", "note"), attendance)
+    step("attendance")
+
+    # The items' ids are drawn first so that their rows can be written after their sections
+    # and decisions (the foreign keys are checked at commit): the search row the items'
+    # trigger writes then has its decisions' outcomes at once, instead of being rewritten by
+    # the decisions' trigger (which, for an item not yet written, changes nothing).
+    listed = [
+        (meeting, position, item)
+        for meeting, parsed in meetings
+        for position, item in enumerate(parsed.items)
+    ]
+    item_ids = next_ids(AgendaItem, len(listed))
+    sections, decisions, votes, attachments = [], [], [], []
+    for item_id, (_meeting, _position, item) in zip(item_ids, listed, strict=True):
+        sections += [(item_id, i, s.heading[:200], s.text) for i, s in enumerate(item.sections)]
+        decisions += [
+            (item_id, i, d.body[:200], d.date, d.outcome, d.this_meeting, d.text)
+            for i, d in enumerate(item.decisions)
+        ]
+        votes += [(item_id, i, v.party, v.count, v.position) for i, v in enumerate(item.votes)]
+        attachments += [
+            (item_id, i, title[:500], *_attachment_file(item, title))
+            for i, title in enumerate(item.attachments)
+        ]
+    copy_rows(Section, ("item", "position", "heading", "text"), sections)
+    step("sections")
+    copy_rows(
+        Decision,
+        ("item", "position", "body", "date", "outcome", "this_meeting", "text"),
+        decisions,
+    )
+    step("decisions")
+    copy_rows(Vote, ("item", "position", "party", "count", "stance"), votes)
+    copy_rows(Attachment, ("item", "position", "title", "file_name", "text"), attachments)
+    step("attachments")
+
+    # A case number printed two ways is stored as a meeting printed it: the last way within a
+    # meeting, the first meeting's way across meetings (as when they are ingested one by one).
+    printed: dict[int, dict[str, str]] = {}
+    municipalities: dict[int, Municipality] = {}
+    for meeting, parsed in meetings:
+        municipality = meeting.committee.municipality
+        municipalities[municipality.pk] = municipality
+        known = printed.setdefault(municipality.pk, {})
+        in_meeting = {
+            normalise_case_number(i.case_number): i.case_number
+            for i in parsed.items
+            if i.case_number
+        }
+        for key, number in in_meeting.items():
+            known.setdefault(key, number)
+    cases = {pk: cases_for(municipalities[pk], found) for pk, found in printed.items()}
+    items = []
+    for item_id, (meeting, position, item) in zip(item_ids, listed, strict=True):
+        committee = meeting.committee
+        case = (
+            cases[committee.municipality_id].get(normalise_case_number(item.case_number))
+            if item.case_number
+            else None
+        )
+        text = search_text(item, committee.name)
+        items.append(
+            (
+                item_id,
+                meeting.pk,
+                position,
+                item.number,
+                item.title[:500],
+                item.raw_title[:600],
+                item.closed,
+                case.pk if case else None,
+                *(text[name] for name in SEARCH_TEXT_FIELDS),
+            )
+        )
+    copy_rows(
+        AgendaItem,
+        ("id", "meeting", "position", "number", "title", "raw_title", "closed", "case")
+        + SEARCH_TEXT_FIELDS,
+        items,
+    )
+    step("items")
+
+
+def cases_for(municipality: Municipality, printed: dict[str, str]) -> dict[str, Case]:
+    """The municipality's cases by normalised number, created (as printed) where new."""
+    if not printed:
+        return {}
+    Case.objects.bulk_create(
+        [Case(municipality=municipality, number=n, normalised=key) for key, n in printed.items()],
+        ignore_conflicts=True,
+    )
+    return {
+        c.normalised: c
+        for c in Case.objects.filter(municipality=municipality, normalised__in=printed)
+    }
+
+
+def next_ids(model: type[Model], n: int) -> list[int]:
+    """n ids from the table's identity sequence, for rows written later in the transaction."""
+    if not n:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, n],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _attachment_file(item, title: str) -> tuple[str, str]:
+    """The package file (path, text) listed under `title`, or empty when none came with it."""
+    for attached in item.attachment_files:
+        if attached.title == title:
+            return attached.file_name[:500], attached.text
+    return "", ""
+
+
+def copy_rows(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Write rows with COPY, the columns named by field.
+
+    A meeting has ~150 child rows: one COPY per table sends them in one round trip, without a
+    model instance and a quoted parameter per value (bulk_create's cost, a third of the Python
+    time of ingestion). Like bulk_create it runs no save() or signals; database errors come out
+    as Django's exceptions, as from any other query.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+# AgendaItem's search text columns, in the order search_text fills them.
+SEARCH_TEXT_FIELDS = ("text_a", "text_b", "text_c", "text_d")
+
+
+def search_text(item: Item, committee_name: str) -> dict[str, str]:
+    """Split an item's text by weight: title A; Indstilling and decisions B; Resume and
+    Sagsfremstilling C; everything else D."""
+    b, c, d = [], [], []
+    for section in item.sections:
+        heading = section.heading.lower()
+        target = (
+            b if heading in RECOMMENDATION_HEADINGS else c if heading in SUMMARY_HEADINGS else d
+        )
+        target.append(f"{section.heading}\n{section.text}" if section.heading else section.text)
+    for decision in item.decisions:
+        b.append(f"{decision.body}\n{decision.text}")
+    d.extend(item.attachments)
+    # The text of attachments that came with the document: searchable at the lowest weight.
+    d.extend(f.text for f in item.attachment_files if f.text)
+    return {
+        "text_a": "\n".join(filter(None, [item.title, item.case_number or "", committee_name])),
+        "text_b": "\n\n".join(b),
+        "text_c": "\n\n".join(c),
+        "text_d": "\n\n".join(d),
+    }
+
+
+def meeting_fingerprint(meeting: Meeting | None) -> tuple:
+    """Everything a meeting shows, in a fixed order (rows of a rewrite come back in another
+    physical order, so every query sorts by item and position)."""
+    if meeting is None:
+        return ()
+    per_item = ("item__position", "position")
+    items = tuple(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position")
+        .values_list(
+            "position",
+            "number",
+            "title",
+            "raw_title",
+            "case__normalised",
+            "closed",
+            "text_a",
+            "text_b",
+            "text_c",
+            "text_d",
+        )
+    )
+    decisions = tuple(
+        Decision.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "body", "date", "outcome", "this_meeting", "text")
+    )
+    sections = tuple(
+        Section.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "heading", "text")
+    )
+    votes = tuple(
+        Vote.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "party", "count", "stance")
+    )
+    attachments = tuple(
+        Attachment.objects.filter(item__meeting=meeting)
+        .order_by(*per_item)
+        .values_list("item__position", "title", "file_name", "text")
+    )
+    attendance = tuple(
+        meeting.attendance.order_by("position").values_list("name", "party", "status", "note")
+    )
+    return (
+        meeting.committee_id,
+        meeting.date,
+        meeting.kind,
+        meeting.term,
+        meeting.start_time,
+        meeting.location,
+        items,
+        decisions,
+        sections,
+        attendance,
+        votes,
+        attachments,
+    )
+
+
+def document_fingerprint(document: Document | None) -> tuple:
+    if document is None:
+        return ()
+    return (
+        document.title,
+        document.term,
+        tuple(document.sections.order_by("position").values_list("heading", "level", "text")),
+    )
