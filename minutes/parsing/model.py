@@ -113,6 +113,33 @@ class ParsedDocument:
     # adds or updates its item of the meeting; the meeting's other items stay.
     item_page: bool = False
 
+    def as_document(self, fallback_title: str) -> ParsedDocument:
+        """This parse as a document (a person said the file is not minutes): each item a section."""
+        sections = [
+            DocumentSection(
+                heading=f"{item.number}. {item.title}",
+                level=1,
+                text="\n\n".join(
+                    part for s in item.sections for part in (s.heading, s.text) if part
+                ),
+            )
+            for item in self.items
+        ]
+        title = self.title or " ".join(
+            part for part in (self.committee, self.date and f"{self.date:%d-%m-%Y}") if part
+        )
+        return ParsedDocument(
+            kind="document",
+            municipality=self.municipality,
+            committee=self.committee,
+            term=self.term,
+            date=self.date,
+            title=title or fallback_title,
+            document_sections=sections,
+            warnings=self.warnings,
+            reader=self.reader,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of `python -m minutes.parsing`."""
         data = asdict(self)

@@ -24,8 +24,10 @@ def record(
     municipality: Municipality | None = None,
     result: IngestResult | None = None,
     reason: str = "",
+    held: bool = False,
 ) -> UploadAudit:
-    """Write the outcome of one file: `result` when it went in, otherwise `reason` (failed).
+    """Write the outcome of one file: `result` when it went in, otherwise `reason` (failed, or
+    `held` for a person when the parse looks wrong).
 
     Written outside the ingest's transaction, so a failed ingest is recorded while everything
     it tried to write is rolled back.
@@ -43,7 +45,11 @@ def record(
         sha256=sha256,
         size=size,
         municipality=municipality,
-        outcome=result.status if result is not None else UploadAudit.Outcome.FAILED,
+        outcome=result.status
+        if result is not None
+        else UploadAudit.Outcome.HELD
+        if held
+        else UploadAudit.Outcome.FAILED,
         reason=reason if result is None else "; ".join(result.warnings),
         source=source,
         meeting=result.meeting if result else None,

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import DatabaseError, transaction
 
 from minutes.models import Committee, Meeting, Municipality, SourceFile, SourceVersion
 from minutes.parsing import ParsedDocument
+from minutes.parsing.model import Kind
 from minutes.services.contents import write_contents
 from minutes.services.ingestion import (
     IngestError,
@@ -42,6 +44,20 @@ class BatchFile:
     data: bytes
     file_name: str
     municipality: Municipality | str | None = None
+    committee: str | None = None
+    meeting_date: date | None = None
+    kind: Kind | None = None
+    accept_problems: bool = False
+
+    @property
+    def corrections(self) -> dict:
+        """The keyword arguments that correct the parse (as `prepare` and `ingest_file` take them)."""
+        return {
+            "committee": self.committee,
+            "meeting_date": self.meeting_date,
+            "kind": self.kind,
+            "accept_problems": self.accept_problems,
+        }
 
 
 class _NotAllNew(Exception):
@@ -78,13 +94,17 @@ def ingest_batch(
         seen_shas.add(sha)
         try:
             prepared = prepare(
-                data=file.data, file_name=file.file_name, municipality=file.municipality
+                data=file.data,
+                file_name=file.file_name,
+                municipality=file.municipality,
+                **file.corrections,
             )
         except IngestError as exc:
             results[index] = exc
             continue
         key = _meeting_key(prepared)
-        if prepared.parsed.kind == "document" or key in seen_meetings:
+        # Documents and item pages (which add to a meeting) go through ingest_file.
+        if prepared.parsed.kind == "document" or prepared.parsed.item_page or key in seen_meetings:
             alone[index] = prepared.parsed
             continue
         seen_meetings.add(key)
@@ -119,6 +139,7 @@ def ingest_batch(
                 file_name=file.file_name,
                 municipality=file.municipality,
                 parsed=alone[index],
+                **file.corrections,
             )
         except IngestError as exc:
             results[index] = exc
@@ -159,7 +180,9 @@ def _store_new_meetings(
         ):
             raise _NotAllNew
         sources = SourceFile.objects.bulk_create(
-            new_source(file.data, file.file_name, sha, prepared.municipality)
+            new_source(
+                file.data, file.file_name, sha, prepared.municipality, prepared.parsed.reader
+            )
             for file, sha, prepared in batch
         )
         step("source")

@@ -22,6 +22,7 @@ from minutes.models import (
     Meeting,
     Municipality,
     Section,
+    SourceFile,
     Vote,
 )
 from minutes.parsing import Item, ParsedDocument
@@ -33,15 +34,24 @@ from minutes.parsing.conventions import (
 
 
 def write_contents(
-    meetings: Sequence[tuple[Meeting, ParsedDocument]], step: Callable[[str], None]
+    meetings: Sequence[tuple[Meeting, ParsedDocument]],
+    step: Callable[[str], None],
+    *,
+    first_position: int = 0,
+    item_source: SourceFile | None = None,
+    with_attendance: bool = True,
 ) -> None:
     """Write the attendance and the items (with sections, decisions, votes and bilag) of
     meetings that have none stored: one COPY per table for all of them.
 
+    An item page (`minutes.services.item_pages`) adds its item to a meeting that has others:
+    its items then start at `first_position`, record `item_source`, and the meeting's
+    attendance is written only `with_attendance`.
+
     `meeting.committee.municipality` must be loaded (the items' cases belong to it).
     """
     attendance = []
-    for meeting, parsed in meetings:
+    for meeting, parsed in meetings if with_attendance else ():
         seen: set[str] = set()
         position = 0
         for attendee in parsed.attendance:
@@ -69,7 +79,7 @@ def write_contents(
     listed = [
         (meeting, position, item)
         for meeting, parsed in meetings
-        for position, item in enumerate(parsed.items)
+        for position, item in enumerate(parsed.items, start=first_position)
     ]
     item_ids = next_ids(AgendaItem, len(listed))
     sections, decisions, votes, attachments = [], [], [], []
@@ -131,12 +141,13 @@ def write_contents(
                 item.raw_title[:600],
                 item.closed,
                 case.pk if case else None,
+                item_source.pk if item_source else None,
                 *(text[name] for name in SEARCH_TEXT_FIELDS),
             )
         )
     copy_rows(
         AgendaItem,
-        ("id", "meeting", "position", "number", "title", "raw_title", "closed", "case")
+        ("id", "meeting", "position", "number", "title", "raw_title", "closed", "case", "source")
         + SEARCH_TEXT_FIELDS,
         items,
     )

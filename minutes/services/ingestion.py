@@ -9,6 +9,7 @@ do without writing anything, so the admin can look before confirming.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -30,11 +31,15 @@ from minutes.models import (
     SourceFile,
     SourceVersion,
 )
-from minutes.parsing import ParsedDocument, ParseError, parse
-from minutes.parsing.sniff import decode_text, sniff
+from minutes.parsing import ParsedDocument, ParseError, parse, quality
+from minutes.parsing.model import Kind
+from minutes.parsing.readers import Source
+from minutes.parsing.sniff import sniff
 from minutes.services.contents import write_contents
 from minutes.services.upload import content_error
 from minutes.text import danish_slug
+
+logger = logging.getLogger(__name__)
 
 Status = Literal["created", "updated", "unchanged"]
 Missing = Literal["committee", "date", "municipality"]
@@ -61,11 +66,25 @@ class IngestError(Exception):
     `missing` lists what the admin could supply to get past it (committee, date, municipality).
     """
 
-    def __init__(self, file_name: str, reason: str, *, missing: tuple[Missing, ...] = ()):
+    def __init__(
+        self,
+        file_name: str,
+        reason: str,
+        *,
+        missing: tuple[Missing, ...] = (),
+        problems: tuple[str, ...] = (),
+    ):
         self.file_name = file_name
         self.reason = reason
         self.missing = missing
+        # The signs of a failed read (`minutes.parsing.quality`): the file is held for a person,
+        # who may correct committee, date or kind, or accept the parse as it is.
+        self.problems = problems
         super().__init__(f"{file_name}: {reason}")
+
+    @property
+    def held(self) -> bool:
+        return bool(self.problems) and not self.missing
 
 
 @dataclass
@@ -101,6 +120,7 @@ class Preview:
     target: Meeting | Document | None = None
     error: str | None = None
     missing: tuple[Missing, ...] = ()
+    problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -160,17 +180,23 @@ def prepare(
     municipality: Municipality | str | None = None,
     committee: str | None = None,
     meeting_date: date | None = None,
+    kind: Kind | None = None,
+    accept_problems: bool = False,
     parsed: ParsedDocument | None = None,
 ) -> Prepared:
     """Parse and resolve municipality, committee and date, without writing. Raises IngestError.
 
-    `committee` and `meeting_date` fill in what the parser could not find (the admin preview);
-    when the file has agenda items but no readable header they make it readable.
+    `committee`, `meeting_date` and `kind` correct or fill in what the parser read (the admin
+    preview, `ingest --committee/--date/--kind`); when the file has agenda items but no readable
+    header they make it readable. A parse with the signs of a failed read is refused as held
+    (`IngestError.problems`) unless `accept_problems`.
     """
     committee = " ".join(committee.split()) if committee else None
     given = _given_municipality(file_name, municipality, parsed)
     if parsed is None:
         parsed = _parse(data, file_name, given, committee, meeting_date)
+    if kind and kind != parsed.kind:
+        parsed = _with_kind(parsed, kind, data, file_name, given, committee, meeting_date)
     # Everything the admin must supply is reported at once, not one question per round trip.
     problems: list[str] = []
     missing: list[Missing] = []
@@ -203,7 +229,51 @@ def prepare(
             missing += facts
     if problems or chosen is None:
         raise IngestError(file_name, " ".join(problems), missing=tuple(missing))
+    doubts = tuple(quality.problems(parsed))
+    if doubts and not accept_problems:
+        raise IngestError(
+            file_name,
+            "Filen er holdt tilbage, fordi den ser forkert læst ud: " + " ".join(doubts),
+            problems=doubts,
+        )
     return Prepared(parsed, chosen)
+
+
+def _with_kind(
+    parsed: ParsedDocument,
+    kind: Kind,
+    data: bytes,
+    file_name: str,
+    municipality: Municipality | None,
+    committee: str | None,
+    meeting_date: date | None,
+) -> ParsedDocument:
+    """The parse as the kind a person says the file is (referat, dagsorden or dokument)."""
+    if kind == "document":
+        return parsed.as_document(file_name)
+    if parsed.kind != "document":
+        parsed.kind = kind
+        return parsed
+    # A document that is really minutes: read it again as minutes under the given header.
+    if not (committee and meeting_date):
+        raise IngestError(
+            file_name,
+            "Angiv udvalg og mødedato for at indlæse dokumentet som referat eller dagsorden.",
+            missing=tuple(
+                m for m, value in (("committee", committee), ("date", meeting_date)) if not value
+            ),
+        )
+    try:
+        return parse_with_header(
+            data,
+            file_name,
+            municipality.name if municipality else None,
+            committee,
+            meeting_date,
+            kind,
+        )
+    except ParseError as exc:
+        raise IngestError(file_name, str(exc)) from exc
 
 
 def preview_file(
@@ -213,6 +283,8 @@ def preview_file(
     municipality: Municipality | str | None = None,
     committee: str | None = None,
     meeting_date: date | None = None,
+    kind: Kind | None = None,
+    accept_problems: bool = False,
 ) -> Preview:
     """What `ingest_file` with the same arguments would do, computed without writing."""
     sha256 = hashlib.sha256(data).hexdigest() if data else ""
@@ -236,9 +308,13 @@ def preview_file(
             municipality=municipality,
             committee=committee,
             meeting_date=meeting_date,
+            kind=kind,
+            accept_problems=accept_problems,
         )
     except IngestError as exc:
-        return Preview(file_name, sha256, error=exc.reason, missing=exc.missing)
+        return Preview(
+            file_name, sha256, error=exc.reason, missing=exc.missing, problems=exc.problems
+        )
     parsed, chosen = prepared.parsed, prepared.municipality
     target: Meeting | Document | None
     if parsed.kind == "document":
@@ -270,6 +346,8 @@ def ingest_file(
     municipality: Municipality | str | None = None,
     committee: str | None = None,
     meeting_date: date | None = None,
+    kind: Kind | None = None,
+    accept_problems: bool = False,
     parsed: ParsedDocument | None = None,
     after_write: Callable[[str], None] | None = None,
 ) -> IngestResult:
@@ -293,6 +371,8 @@ def ingest_file(
         municipality=municipality,
         committee=committee,
         meeting_date=meeting_date,
+        kind=kind,
+        accept_problems=accept_problems,
         parsed=parsed,
     )
     parsed, municipality_obj = prepared.parsed, prepared.municipality
@@ -305,7 +385,7 @@ def ingest_file(
             existing = SourceFile.objects.filter(sha256=sha256).first()
             if existing is not None:
                 return _unchanged(file_name, existing)
-            source = new_source(data, file_name, sha256, municipality_obj)
+            source = new_source(data, file_name, sha256, municipality_obj, parsed.reader)
             source.save()
             step("source")
             if parsed.kind == "document":
@@ -313,7 +393,12 @@ def ingest_file(
                 return IngestResult(
                     file_name, status, document=document, warnings=tuple(parsed.warnings)
                 )
-            meeting, status = store_meeting(parsed, source, municipality_obj, step)
+            if parsed.item_page:
+                from minutes.services.item_pages import store_item_page
+
+                meeting, status = store_item_page(parsed, source, municipality_obj, step)
+            else:
+                meeting, status = store_meeting(parsed, source, municipality_obj, step)
             return IngestResult(file_name, status, meeting=meeting, warnings=tuple(parsed.warnings))
     except IntegrityError as exc:
         # The same bytes stored at the same moment under another municipality's lock.
@@ -408,42 +493,45 @@ def _parse(
     try:
         return parse(data, filename=file_name, municipality=name)
     except ParseError as exc:
-        if committee and meeting_date:
-            try:
-                return parse_with_header(data, file_name, name, committee, meeting_date)
-            except ParseError:
-                pass
-        if _has_items_without_header(data, file_name):
-            raise IngestError(
-                file_name,
-                f"{exc}. Udvalg og mødedato kunne ikke findes; angiv dem, så kan filen indlæses.",
-                missing=tuple(
-                    m
-                    for m, value in (("committee", committee), ("date", meeting_date))
-                    if not value
-                )
-                or ("committee", "date"),
-            ) from exc
-        raise IngestError(file_name, str(exc)) from exc
+        return _parse_refused(exc, data, file_name, name, committee, meeting_date)
+    except Exception as exc:  # noqa: BLE001 - a reader's bug must not cost the other files
+        logger.exception("Læseren fejlede på %s", file_name)
+        raise IngestError(
+            file_name,
+            f"Filen kunne ikke læses på grund af en fejl i Referatarkivets læser "
+            f"({type(exc).__name__}); filen er ikke indlæst, og fejlen er logget.",
+        ) from exc
+
+
+def _parse_refused(
+    exc: ParseError,
+    data: bytes,
+    file_name: str,
+    name: str | None,
+    committee: str | None,
+    meeting_date: date | None,
+) -> ParsedDocument:
+    """A file the readers refused: readable after all with the header the admin supplied?"""
+    if committee and meeting_date:
+        try:
+            return parse_with_header(data, file_name, name, committee, meeting_date)
+        except ParseError:
+            pass
+    if _has_items_without_header(data, file_name):
+        raise IngestError(
+            file_name,
+            f"{exc}. Udvalg og mødedato kunne ikke findes; angiv dem, så kan filen indlæses.",
+            missing=tuple(
+                m for m, value in (("committee", committee), ("date", meeting_date)) if not value
+            )
+            or ("committee", "date"),
+        ) from exc
+    raise IngestError(file_name, str(exc)) from exc
 
 
 def _plain_text(data: bytes) -> str:
     """The text of a file as the parser sees it; only needed when the header is unreadable."""
-    try:
-        kind = sniff(data)
-        if kind == "pdf":
-            from minutes.parsing.pdf import pdf_to_text
-
-            return pdf_to_text(data)
-        if kind == "html":
-            from minutes.parsing.html import html_to_text
-
-            return html_to_text(data)
-        return decode_text(data)
-    except ParseError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - same contract as parse(): only ParseError escapes
-        raise ParseError(f"Dokumentet kunne ikke læses: {type(exc).__name__}: {exc}") from exc
+    return Source(data).text
 
 
 def parse_with_header(
@@ -494,7 +582,7 @@ def store_meeting(
 ) -> tuple[Meeting, Status]:
     """Write a parsed meeting. With `target` (a rebuild) that meeting is rewritten in place,
     even if the parser now reads another committee or date, so its versions stay with it."""
-    committee = _committee(municipality, parsed.committee)
+    committee = committee_for(municipality, parsed.committee)
     fields = meeting_fields(parsed, source)
     same_meeting = Meeting.objects.select_for_update().filter(
         committee=committee, date=parsed.date, kind=parsed.kind
@@ -543,7 +631,9 @@ def store_meeting(
     return meeting, status
 
 
-def new_source(data: bytes, file_name: str, sha256: str, municipality: Municipality) -> SourceFile:
+def new_source(
+    data: bytes, file_name: str, sha256: str, municipality: Municipality, reader: str = ""
+) -> SourceFile:
     """The unsaved row that keeps an original file."""
     return SourceFile(
         sha256=sha256,
@@ -552,6 +642,7 @@ def new_source(data: bytes, file_name: str, sha256: str, municipality: Municipal
         size=len(data),
         content_type=sniff(data),
         municipality=municipality,
+        reader=reader[:40],
     )
 
 
@@ -617,7 +708,7 @@ def new_committee(municipality: Municipality, name: str) -> Committee:
     return Committee(municipality=municipality, name=name, slug=danish_slug(name)[:200])
 
 
-def _committee(municipality: Municipality, printed: str | None) -> Committee:
+def committee_for(municipality: Municipality, printed: str | None) -> Committee:
     name = committee_name(printed)
     committee = Committee.objects.filter(municipality=municipality, name=name).first()
     if committee is None:

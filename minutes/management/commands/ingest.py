@@ -1,22 +1,40 @@
-"""`python manage.py ingest PATH... [--municipality NAME]`: files, folders and zips into the archive."""
+"""`python manage.py ingest PATH... [--municipality NAME]`: files, folders and zips into the archive.
+
+A file whose parse shows the signs of a failed read (`minutes.parsing.quality`) is held, not
+published: it is reported by name with its problems. `--accept-warnings` publishes such files as
+read; `--committee`, `--date` and `--kind` correct what was read (for every file given).
+"""
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from minutes.models import UploadAudit
+from minutes.parsing.conventions import find_date
+from minutes.parsing.model import Kind
 from minutes.services import audit
 from minutes.services.batch import BATCH_FILES, BatchFile, ingest_batch
 from minutes.services.ingestion import IngestError, resolve_municipality
 from minutes.services.upload import from_path
 
 MANIFEST = "manifest.json"
+# --kind in Danish, as the admin says it.
+KINDS: dict[str, Kind] = {"referat": "minutes", "dagsorden": "agenda", "dokument": "document"}
+
+
+def _date(value: str) -> date:
+    found = find_date(value)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"'{value}' er ikke en dato (fx 2025-10-08)")
+    return found
 
 
 def find_manifest(file: Path) -> tuple[Path, dict[str, str]] | None:
@@ -89,10 +107,30 @@ class Command(BaseCommand):
             "--municipality", help="Kommune for alle filerne, fx 'Høje-Taastrup Kommune'"
         )
         parser.add_argument("--no-progress", action="store_true", help="Ingen statuslinje")
+        parser.add_argument(
+            "--accept-warnings",
+            action="store_true",
+            help="Indlæs også filer, der ser forkert læst ud (ellers holdes de tilbage)",
+        )
+        parser.add_argument("--committee", help="Udvalg for alle filerne (retter det læste)")
+        parser.add_argument(
+            "--date", type=_date, help="Mødedato for alle filerne, fx 2025-10-08 eller 08-10-2025"
+        )
+        parser.add_argument(
+            "--kind",
+            choices=sorted(KINDS),
+            help="Hvad filerne er: referat, dagsorden eller dokument (retter det læste)",
+        )
 
     def handle(
         self, *args, paths: list[Path], municipality: str | None, no_progress: bool, **options
     ):
+        corrections = {
+            "committee": options["committee"],
+            "meeting_date": options["date"],
+            "kind": KINDS[options["kind"]] if options["kind"] else None,
+            "accept_problems": options["accept_warnings"],
+        }
         if municipality:
             # A misspelt name would fail every file; say so once, before anything is read.
             try:
@@ -109,6 +147,7 @@ class Command(BaseCommand):
         operator = _operator()
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
+        held: list[tuple[str, str]] = []
         pending: list[tuple[BatchFile, dict]] = []
 
         def flush() -> None:
@@ -117,9 +156,9 @@ class Command(BaseCommand):
             results = ingest_batch(files=[file for file, _ in pending])
             for (_, common), result in zip(pending, results, strict=True):
                 if isinstance(result, IngestError):
-                    counts["failed"] += 1
-                    failures.append((common["label"], result.reason))
-                    audit.record(**common, reason=result.reason)
+                    counts["held" if result.held else "failed"] += 1
+                    (held if result.held else failures).append((common["label"], result.reason))
+                    audit.record(**common, reason=result.reason, held=result.held)
                     continue
                 audit.record(**common, result=result)
                 counts[result.status] += 1
@@ -146,27 +185,49 @@ class Command(BaseCommand):
                     audit.record(**common, reason=reason)
                     continue
                 file = BatchFile(
-                    incoming.data or b"", incoming.file_name, municipality or named_in_manifest
+                    incoming.data or b"",
+                    incoming.file_name,
+                    municipality or named_in_manifest,
+                    **corrections,
                 )
                 pending.append((file, common))
                 if len(pending) >= BATCH_FILES:
                     flush()
         if pending:
             flush()
-        self.stdout.write(self._summary(counts, failures))
-        if failures:
-            raise CommandError(f"{len(failures)} fil(er) kunne ikke indlæses")
+        self.stdout.write(self._summary(counts, failures, held))
+        if failures or held:
+            raise CommandError(
+                ", ".join(
+                    part
+                    for part in (
+                        f"{len(failures)} fil(er) kunne ikke indlæses" if failures else "",
+                        f"{len(held)} fil(er) holdt tilbage (se ovenfor; --accept-warnings "
+                        "indlæser dem som læst)"
+                        if held
+                        else "",
+                    )
+                    if part
+                )
+            )
 
     @staticmethod
-    def _summary(counts: Counter[str], failures: list[tuple[str, str]]) -> str:
+    def _summary(
+        counts: Counter[str], failures: list[tuple[str, str]], held: list[tuple[str, str]]
+    ) -> str:
         labels = [
             ("created", "oprettet"),
             ("updated", "opdateret"),
             ("unchanged", "uændret"),
+            ("held", "tilbageholdt"),
             ("failed", "fejlet"),
         ]
-        rows = [f"{danish:<10} {counts[key]:>6}" for key, danish in labels]
-        lines = ["Resultat", "-" * 17, *rows]
+        rows = [f"{danish:<12} {counts[key]:>6}" for key, danish in labels]
+        lines = ["Resultat", "-" * 19, *rows]
+        if held:
+            lines += ["", "Holdt tilbage til kontrol:"] + [
+                f"  {path}: {reason}" for path, reason in held
+            ]
         if failures:
             lines += ["", "Fejl:"] + [f"  {path}: {reason}" for path, reason in failures]
         return "\n".join(lines)
