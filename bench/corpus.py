@@ -30,7 +30,7 @@ from pathlib import Path
 from minutes.data.municipalities import MUNICIPALITIES, Authority
 from minutes.parsing import parse
 from minutes.parsing.conventions import classify_outcome
-from minutes.parsing.text import (
+from minutes.parsing.vocabulary import (
     ATTACHMENT_HEADINGS,
     BODY_DATE_LINE,
     DATED_DECISION,

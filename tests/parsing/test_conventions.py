@@ -16,13 +16,12 @@ from minutes.parsing.conventions import (
     find_time,
     normalise_case_number,
 )
-from minutes.parsing.text import (
+from minutes.parsing.headings import attachment_heading, decision_heading
+from minutes.parsing.vocabulary import (
     ATTACHMENT_HEADINGS,
     ATTACHMENT_WORDS,
     DECISION_HEADINGS,
     DECISION_WORDS,
-    attachment_heading,
-    decision_heading,
 )
 
 

@@ -1,0 +1,209 @@
+"""What one line is: a section, decision or attachment heading, a case number, metadata.
+
+The classifiers the item, table-of-contents and item-body readers share. The words they
+look for live in `vocabulary`; here is how a line is matched against them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .conventions import (
+    CASE_LABEL_ANYWHERE,
+    CASE_NUMBER_PATTERNS,
+    DATE_TOKEN,
+    OTHER_NUMBER_LABEL,
+    WEEKDAYS,
+    find_labelled_case_number,
+)
+from .vocabulary import (
+    ATTACHMENT_HEADINGS,
+    ATTACHMENT_WORDS,
+    BODY_DATE_LINE,
+    BODY_DEN_LINE,
+    BODY_WORD,
+    DECISION_HEADINGS,
+    DECISION_PREFIX,
+    DECISION_WORDS,
+    GENITIVE_DECISION,
+    ITEM_HEADING,
+    KIND_SUFFIX,
+    META_LABEL,
+    SECTION_HEADINGS,
+)
+
+_DATE = DATE_TOKEN.pattern.replace("(?P<date>", "(?:")
+WEAK_HEADING = re.compile(r"^(?P<number>\d{1,4})(?:\.|\s+:|:)[\t ]+(?P<title>\S.*)$")
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,4})(?P<dot>\.?)$")
+SUB_ITEM = re.compile(r"^(?P<letter>[a-zæøå])\.(?:[\t ]+(?P<title>\S.*))?$")
+
+
+_DATE_ONLY = re.compile(
+    rf"^(?:(?:{WEEKDAYS})\s+)?(?:den\s+|d\.\s*)?(?:{_DATE})(?:\s*,?\s*kl\.?\s*\d{{1,2}}(?:[.:]\d{{2}})?)?"
+    r"(?:\s*,?\s*(?:pkt\.?|punkt)\s*\d+)?\s*[:.]?$",
+    re.IGNORECASE,
+)
+ROUTING_PREFIX = re.compile(r"^[A-ZÆØÅ]\s*-\s*(?=\S)")
+CODES_SUFFIX = re.compile(r"\s*-\s*(?:[A-ZÆØÅ]{2,6})(?:\s*,\s*[A-ZÆØÅ]{2,6})*\s*$")
+
+
+def clean_title(raw: str) -> str:
+    """The title without routing letter, committee codes or kind marker."""
+    title = KIND_SUFFIX.sub("", raw.strip())
+    title = ROUTING_PREFIX.sub("", title)
+    previous = None
+    while previous != title:
+        previous = title
+        title = CODES_SUFFIX.sub("", title).strip()
+        title = KIND_SUFFIX.sub("", title).strip()
+    return title.strip(" -–") or raw.strip()
+
+
+# --- Line classifiers ----------------------------------------------------------------------
+
+
+_SPACES = re.compile(r"\s+")
+# No heading is longer than this; body paragraphs (often thousands of characters) skip the work.
+_MAX_HEADING = 160
+
+
+def _canon(stripped: str) -> str:
+    if len(stripped) > _MAX_HEADING:
+        return ""
+    return _SPACES.sub(" ", stripped.strip().rstrip(":").strip()).lower()
+
+
+def section_heading(stripped: str) -> tuple[str, str] | None:
+    """(heading as printed, text after a colon) if the line is a known section heading."""
+    if _canon(stripped) in SECTION_HEADINGS:
+        return stripped.strip().rstrip(":").strip(), ""
+    match = re.match(r"^([^:]{3,60}):\s*(\S.*)$", stripped)
+    if match and _canon(match[1]) in SECTION_HEADINGS:
+        return match[1].strip(), match[2].strip()
+    return None
+
+
+def attachment_heading(stripped: str) -> tuple[bool, str]:
+    lowered = stripped.lower()
+    if not any(word in lowered for word in ATTACHMENT_WORDS):
+        return False, ""
+    if _canon(stripped) in ATTACHMENT_HEADINGS:
+        return True, ""
+    match = re.match(r"^(bilag|bilagsliste)\s*:\s*(\S.*)$", stripped, re.IGNORECASE)
+    if match:
+        return True, match[2].strip()
+    return False, ""
+
+
+@dataclass
+class DecisionHead:
+    body: str | None  # None: this meeting's body (a bare "Beslutning" heading)
+    date_text: str | None
+    rest: str = ""
+
+
+def decision_heading(stripped: str) -> DecisionHead | None:
+    lowered = stripped.lower()
+    if not any(word in lowered for word in DECISION_WORDS):
+        return None
+    canon = _canon(stripped)
+    if canon in DECISION_HEADINGS:
+        return DecisionHead(None, None)
+    match = re.match(r"^(beslutning(?:er)?|afgørelse)\s*:\s*(\S.*)$", stripped, re.IGNORECASE)
+    if match and not DATE_TOKEN.match(match[2]):
+        return DecisionHead(None, None, match[2].strip())
+    prefixed = DECISION_PREFIX.match(stripped)
+    if prefixed:
+        # "Beslutning i X den 5. maj 2020", "Beslutning fra X, 12. maj 2022", "Beslutning X 14-03-2023"
+        rest = prefixed["rest"]
+        found = DATE_TOKEN.search(rest)
+        if found:
+            body = re.sub(
+                rf"[\s,]*(?:\b(?:den|d\.)\s*)?(?:\b(?:{WEEKDAYS})\s*)?[\s,]*$",
+                "",
+                rest[: found.start()],
+                flags=re.IGNORECASE,
+            ).strip()
+            date_part, after = _split_date(rest[found.start() :])
+            if date_part and re.match(r"^[A-ZÆØÅ]", body) and len(body) <= 90:
+                return DecisionHead(body, date_part, after)
+    genitive = GENITIVE_DECISION.match(stripped)
+    if genitive and len(genitive["body"]) <= 90:
+        body = genitive["body"]
+        if genitive["date"]:
+            date_part, rest = _split_date(genitive["date"])
+            if not date_part or rest:
+                return None
+            return DecisionHead(body, date_part)
+        if re.fullmatch(r"(?:udvalget|[\w\-]+(?:udvalget|rådet|bestyrelsen|byrådet))", body, re.I):
+            return DecisionHead(body, None)
+    return None
+
+
+def _split_date(text: str) -> tuple[str | None, str]:
+    """The date at the start of `text` and anything after it (a `Punkt 1`, a colon, text)."""
+    match = re.match(
+        rf"^\s*(?:(?:{WEEKDAYS})\s+)?(?:den\s+|d\.\s*)?(?P<date>{_DATE})"
+        r"(?:\s*,?\s*kl\.?\s*\d{1,2}(?:[.:]\d{2})?)?"
+        r"(?:\s*,?\s*(?:pkt\.?|punkt)\s*\d+)?\s*[:.]?\s*(?P<rest>.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if not match:
+        return None, text
+    return match["date"], match["rest"].strip()
+
+
+def body_date_line(stripped: str) -> tuple[str, str] | None:
+    """(body, date) for a `Teknikudvalget, den 29. oktober 2024` line under a decision heading."""
+    if len(stripped) > 140:
+        return None
+    match = BODY_DATE_LINE.match(stripped)
+    has_comma = True
+    if not match or not _DATE_ONLY.match(match["date"].strip()):
+        match = BODY_DEN_LINE.match(stripped)
+        has_comma = False
+        if not match or not _DATE_ONLY.match(match["date"].strip()):
+            return None
+    body = match["body"].strip()
+    if not has_comma and not BODY_WORD.search(body.split()[-1] if body.split() else ""):
+        return None
+    if len(body.split()) > 8:
+        return None
+    return body, match["date"]
+
+
+def case_line(stripped: str) -> str | None:
+    """The case number of a line that is only a case number, labelled or bare."""
+    if not stripped or len(stripped) > 120:
+        return None
+    if OTHER_NUMBER_LABEL.match(stripped):
+        labelled = find_labelled_case_number(stripped)
+        return labelled
+    labelled = find_labelled_case_number(stripped)
+    if labelled and CASE_LABEL_ANYWHERE.match(stripped):
+        return labelled
+    for pattern in CASE_NUMBER_PATTERNS:
+        match = pattern.search(stripped)
+        if match:
+            rest = (stripped[: match.start()] + stripped[match.end() :]).strip(" \t-–,;.()")
+            if len(rest) <= 12 and not re.search(r"[a-zæøå]{4,}", rest):
+                return re.sub(r"\s+", "", match.group(0))
+            return None
+    return None
+
+
+def is_meta(stripped: str) -> bool:
+    return bool(META_LABEL.match(stripped)) and len(stripped) <= 120
+
+
+def structural(text: str) -> bool:
+    return bool(
+        section_heading(text)
+        or decision_heading(text)
+        or attachment_heading(text)[0]
+        or ITEM_HEADING.match(text)
+        or WEAK_HEADING.match(text)
+        or is_meta(text)
+    )

@@ -1,0 +1,401 @@
+"""One item: its title, case number and body, read into sections, decisions and attachments.
+
+A case number sits near the heading (after it, in it, or just before it), labelled or bare.
+Decisions are dated headings (`Beslutning i X den …`, `Xs beslutning den …`) or a `Beslutning`
+heading followed by `X, den …` lines; the one of this body on this date is this meeting's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .conventions import (
+    CASE_LABEL_ANYWHERE,
+    OTHER_NUMBER_LABEL,
+    classify_outcome,
+    find_date,
+    find_votes,
+    normalise_case_number,
+)
+from .header import TERM
+from .headings import (
+    SUB_ITEM,
+    attachment_heading,
+    body_date_line,
+    case_line,
+    clean_title,
+    decision_heading,
+    is_meta,
+    section_heading,
+    structural,
+)
+from .items import Candidate, title_case_number
+from .model import Decision, Item, ParsedDocument, Section
+from .noise import SIGNATURE_HEADING, Line
+from .vocabulary import CLOSED_PART, CLOSED_TITLE, OPEN_PART, SIGNATURE_TITLES
+
+
+def closed_parts(lines: list[Line]) -> list[bool]:
+    closed = False
+    marks: list[bool] = []
+    for line in lines:
+        if CLOSED_PART.match(line.stripped):
+            closed = True
+        elif OPEN_PART.match(line.stripped):
+            closed = False
+        marks.append(closed)
+    return marks
+
+
+def metadata_case(body: list[Line]) -> str | None:
+    seen = 0
+    for line in body:
+        text = line.stripped
+        if not text or text == "\f":
+            continue
+        seen += 1
+        if seen > 6:
+            return None
+        found = case_line(text)
+        if found and not OTHER_NUMBER_LABEL.match(text):
+            return found
+        if not (is_meta(text) or OTHER_NUMBER_LABEL.match(text)):
+            return None
+    return None
+
+
+def parse_item(
+    candidate: Candidate,
+    body: list[Line],
+    case_before: str | None,
+    claimed: set[int],
+    doc: ParsedDocument,
+    in_closed_part: bool,
+) -> Item:
+    raw_title = re.sub(r"\s+", " ", candidate.raw_title).strip()
+    title_text, title_case = title_case_number(raw_title)
+    closed = in_closed_part
+    closed_match = CLOSED_TITLE.match(title_text)
+    if closed_match or re.search(r"\(lukket(?: punkt| sag)?\)\s*$", title_text, re.I):
+        closed = True
+        title_text = re.sub(r"\s*\(lukket(?: punkt| sag)?\)\s*$", "", title_text, flags=re.I)
+        title_text = CLOSED_TITLE.sub("", title_text).strip() if closed_match else title_text
+    title = clean_title(title_text) if title_text else ""
+    if not title:
+        title = "Lukket punkt" if closed else raw_title or f"Punkt {candidate.number}"
+    if closed and raw_title.strip().lower() == "lukket":
+        title = "Lukket"
+    item = Item(number=candidate.number, title=title, raw_title=raw_title, closed=closed)
+
+    content = list(body)
+    # Metadata just after the heading: case and document numbers, responsible officer.
+    case_number = title_case
+    metadata_end = 0
+    seen = 0
+    for position, line in enumerate(content):
+        text = line.stripped
+        if not text or text == "\f":
+            continue
+        seen += 1
+        if seen > 6:
+            break
+        found = case_line(text)
+        if found and not OTHER_NUMBER_LABEL.match(text):
+            if case_number is None or (
+                CASE_LABEL_ANYWHERE.match(text)
+                and not title_case
+                and not _labelled_seen(content, position)
+            ):
+                case_number = case_number or found
+            metadata_end = position + 1
+            continue
+        if is_meta(text) or OTHER_NUMBER_LABEL.match(text):
+            metadata_end = position + 1
+            continue
+        break
+    content = content[metadata_end:]
+    if case_number is None:
+        case_number = case_before
+    item.case_number = case_number
+    if hasattr(item, "case_number_normalised"):
+        item.case_number_normalised = normalise_case_number(case_number) if case_number else None
+    if case_number is None and title.lower() not in SIGNATURE_TITLES:
+        doc.warnings.append(f"punkt {candidate.number}: intet sagsnummer fundet")
+
+    # Drop trailing lines another item claims as its case number, and signature pages.
+    content = [line for line in content if id(line) not in claimed]
+    if title.lower() not in SIGNATURE_TITLES:
+        for position, line in enumerate(content):
+            if SIGNATURE_HEADING.match(line.stripped) and position > 0:
+                content = content[:position]
+                break
+    content = [
+        line
+        for line in content
+        if not CLOSED_PART.match(line.stripped) and not OPEN_PART.match(line.stripped)
+    ]
+    _read_body(item, content, doc)
+    return item
+
+
+def _labelled_seen(content: list[Line], position: int) -> bool:
+    return any(CASE_LABEL_ANYWHERE.match(line.stripped) for line in content[:position])
+
+
+def case_number_before(candidate: Candidate, lines: list[Line], claimed: set[int]) -> str | None:
+    """A case number printed on the line(s) just before the heading (`Sagsnr. 17/1` ⏎ `1. Titel`)."""
+    looked = 0
+    for index in range(candidate.index - 1, max(-1, candidate.index - 6), -1):
+        line = lines[index]
+        text = line.stripped
+        if not text or text == "\f":
+            continue
+        looked += 1
+        if looked > 2:
+            break
+        found = case_line(text)
+        if found and CASE_LABEL_ANYWHERE.match(text):
+            claimed.add(id(line))
+            return found
+        if not is_meta(text):
+            break
+    return None
+
+
+def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
+    mode = "text"  # text | decisions | attachments
+    section: Section | None = None
+    decision: Decision | None = None
+    buffer: list[str] = []
+    attachment_lines: list[tuple[bool, str]] = []  # (after a blank line, text)
+    sub_item = False
+
+    def flush() -> None:
+        nonlocal section, decision, buffer, sub_item
+        text = join_paragraphs(buffer)
+        if decision is not None:
+            decision.text = text
+            decision.outcome = classify_outcome(text)
+            item.decisions.append(decision)
+            item.votes.extend(find_votes(text))
+        elif section is not None and (text or sub_item):
+            section.text = text
+            item.sections.append(section)
+        elif mode == "text" and text and section is None:
+            item.sections.append(Section(heading="", text=text))
+        section, decision, buffer, sub_item = None, None, [], False
+
+    def flush_attachments() -> None:
+        item.attachments.extend(_attachments(attachment_lines))
+        attachment_lines.clear()
+
+    previous_blank = True
+    index = 0
+    while index < len(content):
+        line = content[index]
+        index += 1
+        stripped = line.stripped
+        if line.text == "\f":
+            continue
+        blank = not stripped
+        head = decision_heading(stripped) if stripped else None
+        attach, attach_rest = attachment_heading(stripped) if stripped else (False, "")
+        heading = section_heading(stripped) if stripped and not head else None
+        sub = SUB_ITEM.match(stripped) if stripped and mode != "decisions" else None
+        if head is not None:
+            flush()
+            if mode == "attachments":
+                flush_attachments()
+            mode = "decisions"
+            if head.body is not None or head.date_text is not None:
+                decision = _new_decision(head.body, head.date_text, line, doc)
+            if head.rest:
+                if decision is None:
+                    decision = _this_meeting_decision(doc)
+                buffer.append(head.rest)
+            previous_blank = False
+            continue
+        if attach:
+            flush()
+            if mode == "attachments":
+                flush_attachments()
+            mode = "attachments"
+            if attach_rest:
+                attachment_lines.append((True, attach_rest))
+            previous_blank = True
+            continue
+        if heading is not None:
+            flush()
+            if mode == "attachments":
+                flush_attachments()
+            mode = "text"
+            section = Section(heading=heading[0], text="")
+            if heading[1]:
+                buffer.append(heading[1])
+            previous_blank = False
+            continue
+        if sub and (mode == "attachments" or section is None or sub_item):
+            # A lettered sub-item ("a. Møder og konferencer", "b." ⏎ title) inside the item.
+            flush()
+            if mode == "attachments":
+                flush_attachments()
+            mode = "text"
+            heading_text = stripped
+            if not sub["title"]:
+                following = _next_nonblank(content, index)
+                if following is not None and not structural(content[following].stripped):
+                    heading_text = f"{stripped} {content[following].stripped}"
+                    index = following + 1
+            # The sub-item title may wrap onto the next line(s).
+            while index < len(content):
+                nxt = content[index].stripped
+                if not nxt or structural(nxt) or SUB_ITEM.match(nxt) or len(nxt) > 140:
+                    if not nxt and index + 1 < len(content):
+                        after = content[index + 1].stripped
+                        if (
+                            after
+                            and re.match(r"^[a-zæøå]", after)
+                            and not structural(after)
+                            and not SUB_ITEM.match(after)
+                        ):
+                            heading_text = f"{heading_text} {after}"
+                            index += 2
+                            continue
+                    break
+                if heading_text.endswith((".", "?", "!", ":")):
+                    break
+                heading_text = f"{heading_text} {nxt}"
+                index += 1
+            section = Section(heading=re.sub(r"\s+", " ", heading_text), text="")
+            sub_item = True
+            previous_blank = False
+            continue
+        if mode == "decisions" and stripped:
+            trail = body_date_line(stripped)
+            if trail:
+                flush()
+                decision = _new_decision(trail[0], trail[1], line, doc)
+                previous_blank = False
+                continue
+            if decision is None:
+                decision = _this_meeting_decision(doc)
+        if mode == "attachments":
+            if "\t" in line.text and stripped:
+                # A table row after the list: the attachments are over, the text goes on.
+                flush_attachments()
+                mode = "text"
+            else:
+                if stripped:
+                    attachment_lines.append((previous_blank, re.sub(r"\s+", " ", stripped)))
+                previous_blank = blank
+                continue
+        buffer.append(line.text)
+        previous_blank = blank
+    flush()
+    flush_attachments()
+    # A decision heading with nothing under it decides nothing (an agenda's empty field).
+    item.decisions = [d for d in item.decisions if d.text.strip()]
+
+
+def _next_nonblank(content: list[Line], start: int) -> int | None:
+    for index in range(start, min(len(content), start + 4)):
+        if content[index].stripped and content[index].text != "\f":
+            return index
+    return None
+
+
+_ATTACHMENT_PREFIX = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*[-–]\s*\d{3,}\s*[-–]|bilag\s*\d+|\d{1,3}[.)]\s|[•·▪\-–*]\s"
+    r"|\d{2}/\d{3,}|\d{2}\.\d{2}\.\d{2}-)",
+    re.IGNORECASE,
+)
+_NO_ATTACHMENTS = {"ingen", "ingen bilag", "-", "–", "intet", "ingen vedhæftede bilag"}
+
+
+def _attachments(entries: list[tuple[bool, str]]) -> list[str]:
+    """Attachment titles; in a prefixed list (`2012-208960 - Titel`, `Bilag 1:`) an unprefixed
+    line right after an entry is that entry's wrapped title."""
+    entries = [
+        (gap, text) for gap, text in entries if text.lower().strip(" .") not in _NO_ATTACHMENTS
+    ]
+    prefixed = [bool(_ATTACHMENT_PREFIX.match(text)) for _, text in entries]
+    result: list[str] = []
+    if entries and sum(prefixed) * 2 >= len(entries) and prefixed[0]:
+        for (gap, text), has_prefix in zip(entries, prefixed, strict=True):
+            if not has_prefix and result and not gap:
+                result[-1] = f"{result[-1]} {text}"
+            else:
+                result.append(text)
+        return [re.sub(r"\s+", " ", r).strip() for r in result]
+    return [text for _, text in entries]
+
+
+def _this_meeting_decision(doc: ParsedDocument) -> Decision:
+    # Text under a bare "Beslutning" heading with no body named: this meeting's.
+    return Decision(
+        body=doc.committee or "", date=doc.date, outcome="other", this_meeting=False, text=""
+    )
+
+
+def _new_decision(
+    body: str | None, date_text: str | None, line: Line, doc: ParsedDocument
+) -> Decision:
+    when = find_date(date_text) if date_text else doc.date
+    if date_text and when is None:
+        where = f"side {line.page}" if line.page else f"linje {line.no}"
+        doc.warnings.append(f"{where}: beslutningsdato '{date_text}' kan ikke læses")
+    name = _body_name(body, doc) if body else doc.committee or ""
+    return Decision(body=name, date=when, outcome="other", this_meeting=False, text="")
+
+
+def _body_name(body: str, doc: ParsedDocument) -> str:
+    body = re.sub(r"\s+", " ", body).strip(" ,:")
+    if re.fullmatch(r"udvalget|udvalgets|mødet", body, re.I) and doc.committee:
+        return doc.committee
+    if doc.committee and _same_body(body, doc.committee):
+        return doc.committee
+    if body.isupper() and len(body) > 3:
+        return body[0] + body[1:].lower()
+    return body
+
+
+def _body_key(name: str) -> str:
+    name = TERM.sub("", name.strip())
+    key = re.sub(r"[\W_]+", "", name.lower())
+    return re.sub(r"(?:ets|ens|et|en|s)$", "", key)
+
+
+def _same_body(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and _body_key(a) == _body_key(b)
+
+
+def settle_this_meeting(doc: ParsedDocument) -> None:
+    """Per item, at most one decision is this meeting's: this body's, dated the meeting day (or
+    undated under a bare heading). Agendas have none."""
+    for item in doc.items:
+        for decision in item.decisions:
+            decision.this_meeting = False
+        if doc.kind != "minutes":
+            continue
+        mine = [
+            d
+            for d in item.decisions
+            if _same_body(d.body, doc.committee or "") and (doc.date is None or d.date == doc.date)
+        ]
+        if mine:
+            mine[-1 if doc.date is None else 0].this_meeting = True
+
+
+def join_paragraphs(lines: list[str]) -> str:
+    """Paragraphs separated by one blank line; lines within a paragraph kept."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)
