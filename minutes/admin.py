@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -97,7 +97,7 @@ class UploadForm(forms.Form):
 
 
 class FileChoicesForm(forms.Form):
-    """What the admin supplies for one file in the preview when the parser could not find it."""
+    """What the admin supplies or corrects for one file in the preview, and what to do with it."""
 
     committee = forms.CharField(label="Udvalg", required=False, max_length=200)
     date = forms.DateField(
@@ -107,6 +107,17 @@ class FileChoicesForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     municipality = _municipality_field()
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "Som læst"), *KIND_LABELS.items()],
+    )
+    accept = forms.BooleanField(
+        label="Indlæs alligevel, som filen er læst",
+        required=False,
+        help_text="Kun for filer, der holdes tilbage, fordi de ser forkert læst ud.",
+    )
+    refuse = forms.BooleanField(label="Afvis filen (den indlæses ikke)", required=False)
 
 
 @dataclass
@@ -126,7 +137,30 @@ class PreviewRow:
     def status_text(self) -> str:
         if self.preview is not None and self.preview.status:
             return PREVIEW_STATUS[self.preview.status]
+        if self.held:
+            return "holdes tilbage: ser forkert læst ud (ret eller accepter nedenfor)"
+        if self.preview is not None and self.preview.missing:
+            return "mangler oplysninger (angiv dem nedenfor)"
         return "kan ikke indlæses"
+
+    @property
+    def held(self) -> bool:
+        return self.preview is not None and bool(self.preview.problems)
+
+    @property
+    def fatal(self) -> bool:
+        """Refused for good: nothing the admin can fill in or correct makes it readable."""
+        return self.error is not None or (
+            self.preview is not None
+            and self.preview.status is None
+            and not self.preview.problems
+            and not self.preview.missing
+        )
+
+    @property
+    def correctable(self) -> bool:
+        """Committee, date and kind can be corrected for every file that would change something."""
+        return not self.fatal and not (self.preview and self.preview.status == "unchanged")
 
     @property
     def kind(self) -> str:
@@ -134,23 +168,16 @@ class PreviewRow:
         return KIND_LABELS.get(parsed.kind, "") if parsed else ""
 
     @property
-    def ask_committee(self) -> bool:
-        return self._asks("committee")
-
-    @property
-    def ask_date(self) -> bool:
-        return self._asks("date")
-
-    @property
     def ask_municipality(self) -> bool:
-        return self.error is None and (self.preview is None or self.preview.status != "unchanged")
-
-    def _asks(self, name: str) -> bool:
-        # Keep showing a field the admin filled in, so a correction is never hidden.
-        supplied = self.form.is_bound and bool(self.form.data.get(self.form.add_prefix(name)))
-        return self.error is None and (
-            supplied or (self.preview is not None and name in self.preview.missing)
+        # Only where it helps: the municipality is missing, or the admin may want another.
+        return self.correctable or (
+            self.preview is not None and "municipality" in self.preview.missing
         )
+
+    @property
+    def reader(self) -> str:
+        parsed = self.preview.parsed if self.preview else None
+        return parsed.reader if parsed else ""
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -179,11 +206,19 @@ class PreviewRow:
 
 @admin.register(models.SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "municipality", "size", "content_type", "ingested_at"]
-    list_filter = ["content_type", "municipality"]
+    list_display = ["file_name", "municipality", "size", "content_type", "reader", "ingested_at"]
+    list_filter = ["content_type", "reader", "municipality"]
     search_fields = ["file_name", "sha256"]
     exclude = ["content"]
-    readonly_fields = ["sha256", "file_name", "size", "content_type", "ingested_at", "municipality"]
+    readonly_fields = [
+        "sha256",
+        "file_name",
+        "size",
+        "content_type",
+        "reader",
+        "ingested_at",
+        "municipality",
+    ]
 
     # Originals come in through the upload (or `ingest`) and are never edited or deleted here.
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -243,16 +278,22 @@ class SourceFileAdmin(admin.ModelAdmin):
 
         if request.method == "POST":
             forms_ = [self._choices_form(row, chosen, request.POST) for row in staged]
-            if all(form.is_valid() for form in forms_):
+            if "opdater" in request.POST:
+                pass  # "Vis rettelserne": the preview again with the corrections, nothing stored
+            elif all(form.is_valid() for form in forms_):
                 self._confirm(request, batch, staged, forms_, chosen)
                 return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
-            messages.error(request, "Ret fejlene nedenfor; intet er indlæst endnu.")
+            else:
+                messages.error(request, "Ret fejlene nedenfor; intet er indlæst endnu.")
         else:
             forms_ = [self._choices_form(row, chosen) for row in staged]
         rows = [
             self._preview_row(row, form, chosen) for row, form in zip(staged, forms_, strict=True)
         ]
-        ready = sum(1 for row in rows if row.preview is not None and row.preview.status)
+        # Only files that will change the archive; unchanged ones are listed but not counted.
+        ready = sum(
+            1 for row in rows if row.preview and row.preview.status in {"created", "updated"}
+        )
         return self._render(
             request,
             "admin/minutes/sourcefile/upload_preview.html",
@@ -337,14 +378,18 @@ class SourceFileAdmin(admin.ModelAdmin):
         )
 
     @staticmethod
-    def _values(
-        form: FileChoicesForm, chosen: models.Municipality | None
-    ) -> tuple[models.Municipality | None, str | None, date | None]:
-        """Municipality, committee and date for one file: what the admin gave, else the batch's."""
+    def _values(form: FileChoicesForm, chosen: models.Municipality | None) -> dict[str, Any]:
+        """The ingestion arguments for one file: what the admin gave, else the batch's."""
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
-            return data["municipality"] or chosen, data["committee"] or None, data["date"]
-        return chosen, None, None
+            return {
+                "municipality": data["municipality"] or chosen,
+                "committee": data["committee"] or None,
+                "meeting_date": data["date"],
+                "kind": data["kind"] or None,
+                "accept_problems": data["accept"],
+            }
+        return {"municipality": chosen}
 
     def _preview_row(
         self,
@@ -354,13 +399,10 @@ class SourceFileAdmin(admin.ModelAdmin):
     ) -> PreviewRow:
         if staged.error or staged.content is None:
             return PreviewRow(staged, form, None, staged.error or "Filen kan ikke læses.")
-        municipality, committee, meeting_date = self._values(form, chosen)
         preview = preview_file(
             data=bytes(staged.content),
             file_name=PurePosixPath(staged.file_name).name,
-            municipality=municipality,
-            committee=committee,
-            meeting_date=meeting_date,
+            **self._values(form, chosen),
         )
         if not form.is_bound and preview.municipality is not None:
             # Pre-fill the chooser with the municipality found in the text.
@@ -383,7 +425,7 @@ class SourceFileAdmin(admin.ModelAdmin):
         if not claimed:
             return
         for row, form in zip(staged, forms_, strict=True):
-            municipality, committee, meeting_date = self._values(form, chosen)
+            values = self._values(form, chosen)
             common = {
                 "batch": batch,
                 "channel": models.UploadAudit.Channel.ADMIN,
@@ -395,16 +437,18 @@ class SourceFileAdmin(admin.ModelAdmin):
             if row.error or row.content is None:
                 audit.record(**common, reason=row.error or "Filen kan ikke læses.")
                 continue
+            if form.cleaned_data.get("refuse"):
+                audit.record(**common, reason="Afvist i forhåndsvisningen; intet er indlæst.")
+                continue
+            municipality = values["municipality"]
             try:
                 result = ingest_file(
                     data=bytes(row.content),
                     file_name=PurePosixPath(row.file_name).name,
-                    municipality=municipality,
-                    committee=committee,
-                    meeting_date=meeting_date,
+                    **values,
                 )
             except IngestError as exc:
-                audit.record(**common, municipality=municipality, reason=exc.reason)
+                audit.record(**common, municipality=municipality, reason=exc.reason, held=exc.held)
                 continue
             except DatabaseError as exc:
                 # E.g. the statement timeout: this file is rolled back, the others still go in.

@@ -71,7 +71,7 @@ REPEATABLE_TITLES = frozenset(
 )
 EARLIEST_DATE = date(1970, 1, 1)
 # Meetings are planned a few years ahead at most; a date further out is a misread number.
-LATEST_YEARS_AHEAD = 5
+LATEST_YEARS_AHEAD = 10
 
 
 def _key(text: str) -> str:

@@ -73,6 +73,7 @@ class IngestError(Exception):
         *,
         missing: tuple[Missing, ...] = (),
         problems: tuple[str, ...] = (),
+        parsed: ParsedDocument | None = None,
     ):
         self.file_name = file_name
         self.reason = reason
@@ -80,6 +81,8 @@ class IngestError(Exception):
         # The signs of a failed read (`minutes.parsing.quality`): the file is held for a person,
         # who may correct committee, date or kind, or accept the parse as it is.
         self.problems = problems
+        # What was read, for a held file: the admin sees it before correcting or accepting.
+        self.parsed = parsed
         super().__init__(f"{file_name}: {reason}")
 
     @property
@@ -210,8 +213,8 @@ def prepare(
     if chosen is not None:
         parsed.municipality = chosen.name
     if parsed.kind != "document":
-        if committee:
-            parsed.committee = committee
+        if committee and committee != parsed.committee:
+            _rename_committee(parsed, committee)
         if meeting_date:
             parsed.date = meeting_date
         facts: list[Missing] = [
@@ -235,8 +238,20 @@ def prepare(
             file_name,
             "Filen er holdt tilbage, fordi den ser forkert læst ud: " + " ".join(doubts),
             problems=doubts,
+            parsed=parsed,
         )
     return Prepared(parsed, chosen)
+
+
+def _rename_committee(parsed: ParsedDocument, committee: str) -> None:
+    """The committee a person gave; this meeting's decisions, read under the old name (or
+    none, when the file did not name it), are the given committee's."""
+    old = parsed.committee or ""
+    for item in parsed.items:
+        for decision in item.decisions:
+            if decision.body == old or not decision.body:
+                decision.body = committee
+    parsed.committee = committee
 
 
 def _with_kind(
@@ -313,7 +328,12 @@ def preview_file(
         )
     except IngestError as exc:
         return Preview(
-            file_name, sha256, error=exc.reason, missing=exc.missing, problems=exc.problems
+            file_name,
+            sha256,
+            error=exc.reason,
+            missing=exc.missing,
+            problems=exc.problems,
+            parsed=exc.parsed,
         )
     parsed, chosen = prepared.parsed, prepared.municipality
     target: Meeting | Document | None
