@@ -30,3 +30,15 @@ def ingest_seeds() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ingest_seeds()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A logged-in admin (superuser) for the upload pages."""
+    # No password: force_login needs none, and hashing one costs a second per test.
+    user = django_user_model.objects.create_user(
+        username="redaktør", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    client.user = user
+    return client

@@ -61,17 +61,6 @@ def municipality_pk(name: str) -> str:
     return str(Municipality.objects.get(name=name).pk)
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    # No password: force_login needs none, and hashing one costs a second per test.
-    user = django_user_model.objects.create_user(
-        username="redaktør", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 # Access
 
 

@@ -9,7 +9,7 @@ from minutes.models import Meeting, SourceFile, UploadAudit
 
 from .conftest import seed_path
 from .test_held import MISREAD
-from .test_upload import confirm, municipality_pk, staff_client, text_of, upload  # noqa: F401
+from .test_upload import confirm, municipality_pk, text_of, upload
 
 pytestmark = pytest.mark.django_db
 HOEJE_TAASTRUP = "Høje-Taastrup Kommune"
