@@ -100,9 +100,7 @@ def test_items_without_titles_are_named():
 
 def test_attendees_that_are_labels_are_named():
     doc = meeting(attendance=[Attendee("Punkt"), Attendee("Titel"), Attendee("Anna Hansen")])
-    assert quality.problems(doc) == [
-        "Mødedeltagerne 'Punkt', 'Titel' er ikke navne på personer."
-    ]
+    assert quality.problems(doc) == ["Mødedeltagerne 'Punkt', 'Titel' er ikke navne på personer."]
 
 
 def test_a_place_that_is_a_date_is_named():
