@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from itertools import groupby
+from pathlib import PurePosixPath
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower, Trim
@@ -13,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     AgendaItem,
+    Attachment,
     Attendance,
     Case,
     Committee,
@@ -177,6 +181,30 @@ ITEM_PARTS = {
 }
 
 
+# An attachment's extracted text feeds search only; the agenda shows its title and link.
+PART_ROWS = {"attachments": Attachment.objects.defer("text")}
+
+
+def attachment_file(pk: int) -> tuple[bytes, str]:
+    """The bytes and file name of an attachment that came inside its meeting's package.
+
+    The package (the stored original zip) keeps the file; 404 when the attachment has none.
+    """
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("item__source", "item__meeting__source").exclude(
+            file_name=""
+        ),
+        pk=pk,
+    )
+    source = attachment.item.source or attachment.item.meeting.source
+    try:
+        with zipfile.ZipFile(io.BytesIO(bytes(source.content))) as package:
+            data = package.read(attachment.file_name)
+    except (KeyError, zipfile.BadZipFile) as exc:
+        raise Http404("Bilaget findes ikke i den gemte originalfil") from exc
+    return data, PurePosixPath(attachment.file_name).name
+
+
 def meeting_items(meeting: Meeting) -> list[AgendaItem]:
     """Every item with all it shows (its parts in the lists ITEM_PARTS names), in 5 queries."""
     # The case's municipality is the meeting's: set here instead of joined on every row.
@@ -184,7 +212,12 @@ def meeting_items(meeting: Meeting) -> list[AgendaItem]:
     items = list(
         meeting.items.displayed()
         .select_related("case")
-        .prefetch_related(*(Prefetch(part, to_attr=attr) for part, attr in ITEM_PARTS.items()))
+        .prefetch_related(
+            *(
+                Prefetch(part, queryset=PART_ROWS.get(part), to_attr=attr)
+                for part, attr in ITEM_PARTS.items()
+            )
+        )
     )
     for item in items:
         if item.case is not None:

@@ -42,6 +42,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("bilag/<int:pk>/", views.attachment_file, name="attachment_file"),
     path("<slug:municipality>/", views.municipality, name="municipality"),
     path("<slug:municipality>/sager/<str:number>/", views.case, name="case"),
     path(

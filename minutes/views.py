@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -232,6 +233,13 @@ def _render_case(request: HttpRequest, obj) -> HttpResponse:
             ),
         },
     )
+
+
+@require_GET
+def attachment_file(request, pk: int) -> FileResponse:
+    """An attachment that came in its meeting's package: downloaded, never shown inline."""
+    data, file_name = selectors.attachment_file(pk)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=file_name)
 
 
 def document(request, municipality, slug):

@@ -18,6 +18,7 @@ from typing import Protocol
 from django.conf import settings
 
 from minutes.parsing import ParseError
+from minutes.parsing.readers.package import is_package
 from minutes.parsing.sniff import sniff
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -87,6 +88,8 @@ def content_error(data: bytes) -> str | None:
     if not data or not data.strip():
         return "Filen er tom."
     if is_zip(data):
+        if is_package(data):
+            return None  # a publication package (XML and its bilag): read whole
         return "Filen er en zip-fil; den skal pakkes ud, før filerne i den kan indlæses."
     try:
         sniff(data)
@@ -132,8 +135,9 @@ def expand(name: str, data: bytes, *, label: str | None = None) -> list[Incoming
     too_big = size_error(len(data))
     if too_big:
         return [Incoming(label=label, file_name=name, size=len(data), error=too_big)]
-    if is_zip(data):
+    if is_zip(data) and not is_package(data):
         return _unzip(label, data)
+    # A publication package (SBSYS/Acadre: the XML with its bilag) is one meeting: kept whole.
     return [_checked(label, name, data)]
 
 
