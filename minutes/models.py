@@ -71,6 +71,9 @@ class SourceFile(models.Model):
     content_type = models.CharField(max_length=20)  # pdf | html | xml | zip | text
     # The reader that read it (minutes.parsing.readers), e.g. "sbsys-xml", "firstagenda-html".
     reader = models.CharField("læser", max_length=40, blank=True)
+    # What a person corrected or accepted when it went in (committee, date, kind, accepted):
+    # a rebuild with a newer parser applies the same corrections.
+    corrections = models.JSONField("rettelser", default=dict, blank=True)
     ingested_at = models.DateTimeField(auto_now_add=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="source_files"

@@ -185,8 +185,8 @@ def test_the_ingest_command_sends_more_files_than_a_batch_and_reports_every_one(
             "ingest", str(tmp_path), "--municipality", plan.authority.name, "--no-progress"
         )
     out = capsys.readouterr().out
-    assert f"oprettet   {len(minutes):>6}" in out
-    assert "fejlet          1" in out
+    assert f"oprettet     {len(minutes):>6}" in out
+    assert "fejlet            1" in out
     audits = UploadAudit.objects.filter(channel="command")
     assert audits.filter(outcome="created").count() == len(minutes)
     assert audits.get(outcome="failed").file_name.endswith("tom.txt")

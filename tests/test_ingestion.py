@@ -357,9 +357,9 @@ def test_the_ingest_command_reads_zips_reports_each_file_and_exits_non_zero(tmp_
     with pytest.raises(CommandError, match="1 fil"):
         call_command("ingest", str(bundle), "--municipality", "høje-taastrup", "--no-progress")
     out = capsys.readouterr().out
-    assert "oprettet        1" in out
-    assert "uændret         1" in out
-    assert "fejlet          1" in out
+    assert "oprettet          1" in out
+    assert "uændret           1" in out
+    assert "fejlet            1" in out
     assert f"{bundle}/tom.txt: Filen er tom." in out
     assert Meeting.objects.filter(date=date(2031, 6, 2)).count() == 1
     outcomes = sorted(
@@ -387,7 +387,7 @@ def test_the_pdf_goes_in_under_the_municipality_named_by_the_manifest(capsys):
     assert source.municipality.name == "Ballerup Kommune"
     assert source.content_type == "pdf"
     assert bytes(source.content) == PDF.read_bytes()
-    assert "oprettet        1" in capsys.readouterr().out
+    assert "oprettet          1" in capsys.readouterr().out
 
 
 def ensure_archive() -> None:
@@ -498,7 +498,7 @@ def test_a_folder_with_a_manifest_takes_only_the_files_it_names(tmp_path, capsys
         f"Sprunget over: 1 fil(er), som manifest.json ikke nævner (fx {tmp_path}/golden/ny.json)"
         in out
     )
-    assert "oprettet        1" in out and "fejlet          0" in out
+    assert "oprettet          1" in out and "fejlet            0" in out
     assert not SourceFile.objects.filter(file_name="ny.json").exists()
 
 

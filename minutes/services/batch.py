@@ -22,6 +22,7 @@ from minutes.services.ingestion import (
     IngestResult,
     Prepared,
     committee_name,
+    corrections_record,
     ingest_file,
     lock_municipality,
     meeting_fields,
@@ -181,7 +182,12 @@ def _store_new_meetings(
             raise _NotAllNew
         sources = SourceFile.objects.bulk_create(
             new_source(
-                file.data, file.file_name, sha, prepared.municipality, prepared.parsed.reader
+                file.data,
+                file.file_name,
+                sha,
+                prepared.municipality,
+                prepared.parsed.reader,
+                corrections_record(**file.corrections),
             )
             for file, sha, prepared in batch
         )

@@ -405,7 +405,19 @@ def ingest_file(
             existing = SourceFile.objects.filter(sha256=sha256).first()
             if existing is not None:
                 return _unchanged(file_name, existing)
-            source = new_source(data, file_name, sha256, municipality_obj, parsed.reader)
+            source = new_source(
+                data,
+                file_name,
+                sha256,
+                municipality_obj,
+                parsed.reader,
+                corrections_record(
+                    committee=committee,
+                    meeting_date=meeting_date,
+                    kind=kind,
+                    accept_problems=accept_problems,
+                ),
+            )
             source.save()
             step("source")
             if parsed.kind == "document":
@@ -651,8 +663,38 @@ def store_meeting(
     return meeting, status
 
 
+def corrections_record(
+    *,
+    committee: str | None = None,
+    meeting_date: date | None = None,
+    kind: Kind | None = None,
+    accept_problems: bool = False,
+) -> dict:
+    """What a person gave for a file, as stored with it (`stored_corrections` reads it back)."""
+    given = {
+        "committee": committee,
+        "meeting_date": meeting_date.isoformat() if meeting_date else None,
+        "kind": kind,
+        "accept_problems": accept_problems or None,
+    }
+    return {name: value for name, value in given.items() if value}
+
+
+def stored_corrections(source: SourceFile) -> dict:
+    """The corrections stored with a source file, as `prepare` takes them."""
+    found = dict(source.corrections or {})
+    if found.get("meeting_date"):
+        found["meeting_date"] = date.fromisoformat(found["meeting_date"])
+    return found
+
+
 def new_source(
-    data: bytes, file_name: str, sha256: str, municipality: Municipality, reader: str = ""
+    data: bytes,
+    file_name: str,
+    sha256: str,
+    municipality: Municipality,
+    reader: str = "",
+    corrections: dict | None = None,
 ) -> SourceFile:
     """The unsaved row that keeps an original file."""
     return SourceFile(
@@ -663,6 +705,7 @@ def new_source(
         content_type=sniff(data),
         municipality=municipality,
         reader=reader[:40],
+        corrections=corrections or {},
     )
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from minutes.models import SourceFile
-from minutes.parsing import ParseError, parse
+from minutes.models import Meeting, SourceFile
+from minutes.parsing import ParsedDocument
 from minutes.services.contents import document_fingerprint, meeting_fingerprint
 from minutes.services.ingestion import (
     IngestError,
     IngestResult,
     lock_municipality,
     no_step,
-    parse_with_header,
+    prepare,
     store_document,
     store_meeting,
+    stored_corrections,
 )
+from minutes.services.item_pages import store_item_page
 
 
 class _NothingChanged(Exception):
@@ -32,39 +34,40 @@ def rebuild_from_source(*, source: SourceFile) -> tuple[IngestResult, bool]:
     """
     meeting = source.meetings.select_related("committee").first()
     document = source.documents.first()
+    item_page_meeting = None
     if meeting is None and document is None:
-        return IngestResult(source.file_name, "unchanged"), False
+        item = source.items.select_related("meeting__committee").first()
+        if item is None:
+            return IngestResult(source.file_name, "unchanged"), False
+        item_page_meeting = item.meeting
     data = bytes(source.content)
     municipality = source.municipality
+    corrections = stored_corrections(source)
     try:
-        parsed = parse(data, filename=source.file_name, municipality=municipality.name)
-    except ParseError as exc:
-        if meeting is None:
-            raise IngestError(source.file_name, str(exc)) from exc
-        # Ingested with a committee and date the admin supplied: they live on the meeting.
-        try:
-            parsed = parse_with_header(
-                data,
-                source.file_name,
-                municipality.name,
-                meeting.committee.name,
-                meeting.date,
-                meeting.kind,
-            )
-        except ParseError:
-            raise IngestError(source.file_name, str(exc)) from exc
-        parsed.committee, parsed.date = meeting.committee.name, meeting.date
-    if meeting is not None and parsed.kind != "document":
-        # What the parser cannot find was supplied by the admin at upload; it is on the meeting.
-        parsed.committee = parsed.committee or meeting.committee.name
-        parsed.date = parsed.date or meeting.date
+        parsed = prepare(
+            data=data, file_name=source.file_name, municipality=municipality, **corrections
+        ).parsed
+    except IngestError as exc:
+        known = meeting or item_page_meeting
+        if known is None or not exc.missing:
+            raise
+        # Ingested before corrections were stored: what the admin supplied is on the meeting.
+        corrections["committee"] = corrections.get("committee") or known.committee.name
+        corrections["meeting_date"] = corrections.get("meeting_date") or known.date
+        corrections["kind"] = corrections.get("kind") or known.kind
+        parsed = prepare(
+            data=data, file_name=source.file_name, municipality=municipality, **corrections
+        ).parsed
     if (parsed.kind == "document") != (document is not None):
         raise IngestError(
             source.file_name,
             "Med den nuværende parser er filen en anden slags dokument end før; intet er ændret.",
         )
-    if parsed.kind != "document" and not (parsed.committee and parsed.date):
-        raise IngestError(source.file_name, "Udvalg eller mødedato kan ikke længere findes.")
+    if source.reader != parsed.reader:
+        # Which reader reads the original now (a family reader may have been added).
+        SourceFile.objects.filter(pk=source.pk).update(reader=parsed.reader[:40])
+    if item_page_meeting is not None:
+        return _rebuild_item_page(source, parsed, item_page_meeting)
     try:
         with transaction.atomic():
             lock_municipality(source.municipality_id)
@@ -91,3 +94,21 @@ def rebuild_from_source(*, source: SourceFile) -> tuple[IngestResult, bool]:
             meeting=source.meetings.first(),
             document=source.documents.first(),
         ), False
+
+
+def _rebuild_item_page(
+    source: SourceFile, parsed: ParsedDocument, meeting: Meeting
+) -> tuple[IngestResult, bool]:
+    """An item page rebuilt: its own item(s) rewritten in their meeting, the others untouched."""
+    try:
+        with transaction.atomic():
+            lock_municipality(source.municipality_id)
+            before = meeting_fingerprint(meeting)
+            meeting, _ = store_item_page(
+                parsed, source, source.municipality, no_step, record_version=False
+            )
+            if before == meeting_fingerprint(meeting):
+                raise _NothingChanged
+            return IngestResult(source.file_name, "updated", meeting=meeting), True
+    except _NothingChanged:
+        return IngestResult(source.file_name, "unchanged", meeting=meeting), False

@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, municipality: str | None, no_progress: bool, **options):
         # Only current sources: an earlier version must never overwrite its successor.
         sources = (
-            SourceFile.objects.filter(Q(meetings__isnull=False) | Q(documents__isnull=False))
+            SourceFile.objects.filter(
+                Q(meetings__isnull=False) | Q(documents__isnull=False) | Q(items__isnull=False)
+            )
             .select_related("municipality")
             .distinct()
             .order_by("municipality__name", "file_name", "pk")
