@@ -158,3 +158,35 @@ def test_ingest_command_reports_held_files_in_its_summary(tmp_path):
     text = out.getvalue()
     assert "tilbageholdt      1" in text
     assert f"{path}: Filen er holdt tilbage" in text
+
+
+def test_reparse_applies_the_stored_corrections_again():
+    from minutes.services.rebuild import rebuild_from_source
+
+    result = ingest_file(
+        data=MISREAD, file_name="side.txt", municipality=HOEJE_TAASTRUP, committee="Socialudvalget"
+    )
+    source = result.meeting.source
+    assert source.corrections == {"committee": "Socialudvalget"}
+    rebuilt, changed = rebuild_from_source(source=source)
+    assert (rebuilt.status, changed) == ("unchanged", False)
+    assert Meeting.objects.get(pk=result.meeting.pk).committee.name == "Socialudvalget"
+
+
+def test_reparse_keeps_a_meeting_whose_new_reading_looks_wrong():
+    from minutes.services.rebuild import rebuild_from_source
+
+    result = ingest_file(
+        data=MISREAD.replace(b"Tilbage til forsiden", b"Socialudvalget"),
+        file_name="side.txt",
+        municipality=HOEJE_TAASTRUP,
+    )
+    source = result.meeting.source
+    # As if the original had been read differently by an older parser: the stored bytes now
+    # read as the misreading, which a rebuild must not publish.
+    SourceFile.objects.filter(pk=source.pk).update(content=MISREAD)
+    source.refresh_from_db()
+    with pytest.raises(IngestError) as caught:
+        rebuild_from_source(source=source)
+    assert caught.value.held
+    assert Meeting.objects.get(pk=result.meeting.pk).committee.name == "Socialudvalget"
