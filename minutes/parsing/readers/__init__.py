@@ -71,7 +71,7 @@ def _registry() -> list[Reader]:
 
 
 # Family readers, most specific first; the general readers (`general.READERS`) come last.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("package", "sbsys_xml", "acadre_xml")
 
 
 def read(
