@@ -51,6 +51,9 @@ def store_item_page(
         meeting.start_time = meeting.start_time or fields["start_time"]
         meeting.location = meeting.location or fields["location"]
         meeting.term = meeting.term or fields["term"]
+        # The newest page is the meeting's source: an earlier page whose item was replaced is
+        # then nobody's source, and a rebuild never puts its old item back.
+        meeting.source = source
         meeting.save()  # also moves updated_at, so the page is rendered anew
         meeting.items.filter(number__in=[item.number for item in parsed.items]).delete()
         with_attendance = not meeting.attendance.exists()

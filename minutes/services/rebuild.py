@@ -66,8 +66,9 @@ def rebuild_from_source(*, source: SourceFile) -> tuple[IngestResult, bool]:
     if source.reader != parsed.reader:
         # Which reader reads the original now (a family reader may have been added).
         SourceFile.objects.filter(pk=source.pk).update(reader=parsed.reader[:40])
-    if item_page_meeting is not None:
-        return _rebuild_item_page(source, parsed, item_page_meeting)
+    if parsed.item_page and (item_page_meeting or meeting) is not None:
+        # Only the page's own item is rewritten; the meeting's other items came from other pages.
+        return _rebuild_item_page(source, parsed, item_page_meeting or meeting)
     try:
         with transaction.atomic():
             lock_municipality(source.municipality_id)
