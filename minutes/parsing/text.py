@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 
 from .attendance import apply_attendance_notes, dedupe
-from .documents import parse_document
+from .documents import looks_like_memo, parse_document
 from .header import parse_header
 from .item_body import (
     case_number_before,
@@ -106,8 +106,10 @@ def parse_text(
     header_end = chain[0].index if chain else min(len(lines), 120)
     header = parse_header(lines[:header_end])
 
+    # No "Referat"/"Dagsorden" header: a memo's opening, or too little sign of agenda items,
+    # makes it a document (memo, letter, status table, budget remarks), whatever it numbers.
     evidence = sum(1 for c in chain if c.weight >= EVIDENCE_WEIGHT)
-    if header.kind is None and (not chain or evidence < 2):
+    if header.kind is None and (not chain or evidence < 2 or looks_like_memo(lines)):
         return parse_document(lines, municipality=municipality, text=text)
 
     if header.kind in {"dagsorden", "tillægsdagsorden", "mødeindkaldelse"}:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
-from pathlib import PurePosixPath
 from typing import Literal
 
 from django.conf import settings
@@ -33,6 +30,7 @@ from minutes.models import (
 )
 from minutes.parsing import ParsedDocument, ParseError, parse, quality
 from minutes.parsing.model import Kind
+from minutes.parsing.municipality import find_authority
 from minutes.parsing.readers import Source
 from minutes.parsing.sniff import sniff
 from minutes.services.contents import write_contents
@@ -49,12 +47,6 @@ Missing = Literal["committee", "date", "municipality"]
 # advisory locks in the same database ("RA", Referatarkivet).
 LOCK_NAMESPACE = 0x5241
 
-# "Høje-Taastrup Kommune", "Københavns Kommunes", "Bornholms Regionskommune",
-# "Region Hovedstaden", and "Ballerup Rådhus" as a weaker hint of where a meeting was held.
-MENTION = re.compile(
-    r"\b(?:(?P<region>Region\s+[A-ZÆØÅ]\w+)"
-    r"|(?P<name>[A-ZÆØÅ]\w*(?:-[A-ZÆØÅ]\w*)*)\s+(?P<suffix>Regionskommune|Kommune|Rådhus)s?\b)"
-)
 # Stand-ins used only to ask "would this file be minutes if it had a header?"
 PROBE_COMMITTEE = "Ukendt udvalg"
 PROBE_DATE = date(2000, 1, 1)
@@ -140,40 +132,13 @@ def resolve_municipality(name: str) -> Municipality:
 
 
 def detect_municipality(text: str, file_name: str = "") -> tuple[Authority | None, str | None]:
-    """The authority the text names most often, and otherwise a misspelt name it contains.
+    """The authority the text belongs to, else the file name's ("ballerup_referat.pdf").
 
     Returns (authority, None) when found, else (None, the nearest official name to a
-    "… Kommune" in the text that matched nothing, if any). The file name is the last resort
-    ("ballerup_referat.pdf").
+    "… Kommune" in the text that matched nothing, if any). One definition for the parser and
+    ingestion: `minutes.parsing.municipality.find_authority`.
     """
-    counts: Counter[Authority] = Counter()
-    first_seen: dict[Authority, int] = {}
-    unknown: list[str] = []
-    for match in MENTION.finditer(text):
-        if match["region"]:
-            candidate: str | None = " ".join(match["region"].split())
-            authority = by_name(candidate)
-        elif match["suffix"] == "Rådhus":
-            candidate, authority = None, by_name(match["name"])
-        else:
-            candidate = f"{match['name']} {match['suffix']}"
-            authority = by_name(candidate)
-        if authority is not None:
-            counts[authority] += 1
-            first_seen.setdefault(authority, match.start())
-        elif candidate:
-            unknown.append(candidate)
-    if counts:
-        return max(counts, key=lambda a: (counts[a], -first_seen[a])), None
-    for token in re.split(r"[_\s.]+", PurePosixPath(file_name).stem):
-        authority = by_name(token) if len(token) > 2 else None
-        if authority is not None:
-            return authority, None
-    for candidate in unknown:
-        hint = suggest(candidate)
-        if hint:
-            return None, f"'{candidate}' findes ikke; mente du '{hint}'?"
-    return None, None
+    return find_authority(text, file_name=file_name)
 
 
 def prepare(
