@@ -1,109 +1,246 @@
-"""Minutes saved from a web page, reduced to text blocks with a real HTML parser.
+"""Web pages: the DOM helpers the HTML readers share, and a page reduced to text blocks.
 
 Publishing systems (FirstAgenda, Acadre, SBSYS, Drupal/OS2 sites, Københavns one page per
 item) wrap the minutes in navigation, cookie banners, share buttons and "Til toppen" links. Those
-go; what is left becomes one line per block element (headings, paragraphs, list items, table
-rows with cells separated by tabs), with blank lines between blocks, as the text parser expects.
+go by the DOM (`strip_chrome`): landmarks outside the content, elements whose role, class or id
+names them chrome, dialogs, small forms, UI links and blocks that hold nothing but site links.
+The content is the page's `main`/`article`, or else the block that holds the page's text
+(`content_root`). `html_to_text` makes one line per block element (headings, paragraphs, list
+items, table rows with cells separated by tabs), with blank lines between blocks, as the text
+parser expects; `blocks` gives the family readers the same blocks with their tag, heading level
+and links, so they can read a page by its structure.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .noise import BOILERPLATE
+from .conventions import classify_outcome, find_date
+from .model import Outcome
+from .noise import BOILERPLATE, split_lines
 from .sniff import decode_text
 
-DROP_TAGS = [
-    "script",
-    "style",
-    "nav",
-    "header",
-    "footer",
-    "noscript",
-    "form",
-    "button",
-    "svg",
-    "iframe",
-    "template",
-    "select",
-    "input",
-    "aside",
-    "dialog",
-    "object",
-    "embed",
-]
-# Class or id fragments of page chrome, not content.
+
+def _words(text: str, sep: str = " ") -> frozenset[str]:
+    return frozenset(word.strip() for word in text.split(sep) if word.strip())
+
+
+# Never content, wherever they stand.
+NEVER_CONTENT = list(
+    _words("script style noscript svg iframe template object embed select input textarea dialog")
+)
+# Landmarks of the site; read by the readers that need the page header (breadcrumbs), then gone.
+SITE_TAGS = ["nav", "aside"]
+# Class or id fragments of page chrome, wherever it stands.
 CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|breadcrumbs?|cookie\w*|consent|share|sharing|"
-    r"social|skip|footer|header|sidebar|toolbar|print|pagination|pager|search|banner|"
-    r"back-to-top|to-top|totop|sr-only|visually-hidden)(?:$|[-_\s])",
+    r"social|skip|toolbar|print|pagination|pager|search|back-to-top|to-top|totop|tilbage|"
+    r"sr-only|visually-hidden|modal|popup|dropdown-menu|cookiebot\w*)(?:$|[-_\s])",
     re.IGNORECASE,
 )
-BLOCK_TAGS = {
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "dt",
-    "dd",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "blockquote",
-    "pre",
-    "address",
-    "figure",
-    "figcaption",
-    "details",
-    "summary",
-    "hr",
-    "br",
-    "caption",
-    "thead",
-    "tbody",
-    "tfoot",
-}
+# Class or id fragments of the site's frame: chrome outside the content, but inside an article
+# a "header" holds the article's own title, so there they stay when they hold a heading.
+FRAME = re.compile(
+    r"(?:^|[-_\s])(?:header|footer|sidebar|banner|masthead|topbar)(?:$|[-_\s])", re.IGNORECASE
+)
+# Consent banners are named by their vendor, glued into longer ids ("CybotCookiebotDialog").
+CONSENT = re.compile(r"cookie|consent|cybot|gdpr|skip-?link", re.IGNORECASE)
+CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu"}
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+# UI texts of publishing systems besides the shared boilerplate lines.
+UI_TEXTS = BOILERPLATE | _words(
+    "tilbage til forsiden|tilbage til oversigten|tilbage til dagsordenen|hent hele dagsordenen"
+    "|hent hele referatet|åben som pdf|åbn som pdf|tip en ven|send link|kopiér link til punktet"
+    "|abonnér på dagsordener og referater|del siden|pdf",
+    "|",
+)
+# A link to a document (an attachment), not to another page of the site.
+DOCUMENT_LINK = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|msg)(?:$|[?#])"
+    r"|/(?:bilag|vis/pdf|pdf|download|downloads|files?|getfile|media|dokument\w*|attachments?)/",
+    re.IGNORECASE,
+)
+# Link text that names an agenda item ("3. Budget", "Punkt 3: Budget"): a list of such links is
+# the meeting's item list, not site navigation.
+ITEM_LINK = re.compile(r"^\s*(?:punkt|pkt\.?)?\s*\d{1,3}\s*[.:)]?\s+\S", re.IGNORECASE)
+# A list after such a heading is content even when it is all links: the item's attachments,
+# the members present (each a link to the member's page).
+KEPT_LIST_HEADING = re.compile(
+    r"^\s*(?:bilag|bilagsliste|vedhæftede? (?:filer|bilag)|(?:møde)?deltagere|fremmødte"
+    r"|til ?stede|fravær|afbud|medlemmer)",
+    re.IGNORECASE,
+)
+BLOCK_TAGS = _words(
+    "p div section article main header footer h1 h2 h3 h4 h5 h6 li dt dd tr table ul ol dl"
+    " blockquote pre address figure figcaption details summary hr br caption thead tbody tfoot"
+)
+_PARAGRAPH_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "table", "section", "article"}
 
 
-def html_to_text(data: bytes) -> str:
+# --- Parsing and chrome ----------------------------------------------------------------------
+
+
+def parse_html(data: bytes) -> BeautifulSoup:
+    """The page's DOM without comments and the elements that are never content."""
     soup = BeautifulSoup(_decode(data), "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup(DROP_TAGS):
+    for tag in soup(NEVER_CONTENT):
+        tag.decompose()
+    return soup
+
+
+def clean(text: str) -> str:
+    """Text with every run of whitespace (non-breaking spaces too) as one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def is_ui_text(text: str) -> bool:
+    return clean(text).lower().rstrip(" :»›>") in UI_TEXTS
+
+
+def strip_chrome(soup: BeautifulSoup | Tag) -> None:
+    """Drop the site around the content by the DOM, before the page is read."""
+    for tag in soup(SITE_TAGS):
         tag.decompose()
     for tag in list(soup.find_all(True)):
-        if getattr(tag, "decomposed", False):
+        if getattr(tag, "decomposed", False) or tag.attrs is None:
             continue
         if _is_chrome(tag):
             tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
-    if root is not soup and len(root.get_text(strip=True)) < 200 and soup.body is not None:
-        root = soup.body  # a <main> that holds only a teaser: take the whole body
-    blocks: list[str] = []
-    _walk(root, blocks, [])
-    lines: list[str] = []
-    for block in blocks:
-        text = block.strip()
-        if not text:
-            if lines and lines[-1] != "":
-                lines.append("")
+    for tag in list(soup.find_all("button")):
+        # Accordion toggles wrap the item heading in a button (FirstAgenda): keep what they hold.
+        if tag.find(HEADINGS):
+            tag.unwrap()
+        else:
+            tag.decompose()
+    for tag in list(soup.find_all("form")):
+        # ASP.NET pages wrap the whole page in one form; a search or subscribe form is small.
+        if not tag.find(HEADINGS) and len(tag.get_text(" ", strip=True)) < 300:
+            tag.decompose()
+    for tag in list(soup.find_all("a")):
+        if not getattr(tag, "decomposed", False) and is_ui_text(tag.get_text()):
+            tag.decompose()
+
+
+def _in_content(tag: Tag) -> bool:
+    return (
+        tag.find_parent(["main", "article"]) is not None
+        or tag.find_parent(attrs={"role": "main"}) is not None
+    )
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in {"body", "html", "main", "article"}:
+        return False
+    if tag.get("aria-hidden") == "true" or tag.get("hidden") is not None:
+        # A collapsed accordion panel of a saved page is hidden but is content, with paragraphs
+        # and headings; a hidden widget (a tooltip, an empty info row, an icon) has none.
+        return tag.find(["p", "table", *HEADINGS]) is None
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style and len(tag.get_text(" ", strip=True)) < 200:
+        return True
+    if tag.get("role") in CHROME_ROLES or tag.get("aria-modal") == "true":
+        return True
+    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    if names.strip() and (CHROME.search(names) or CONSENT.search(names)):
+        return True
+    if tag.name in {"header", "footer"} or (names.strip() and FRAME.search(names)):
+        # The site's frame is chrome; an article's own header with its title is not.
+        return not (_in_content(tag) and tag.find(HEADINGS) is not None)
+    return False
+
+
+def content_root(soup: BeautifulSoup) -> Tag:
+    """The element that holds the meeting: `main`, one `article`, or the page's text block."""
+    body = soup.body or soup
+    mains = soup.find_all("main") + soup.find_all(attrs={"role": "main"})
+    if mains:
+        best = max(mains, key=_text_length)
+        if _text_length(best) >= 200:
+            return best
+    articles = soup.find_all("article")
+    if len(articles) == 1 and _text_length(articles[0]) >= 200:
+        return articles[0]
+    if len(articles) > 1:
+        # One article per item: the meeting is their common parent.
+        return _common_parent(articles) or body
+    return _text_block(body)
+
+
+def _text_length(tag: Tag) -> int:
+    return len(tag.get_text(" ", strip=True))
+
+
+def _common_parent(tags: list[Tag]) -> Tag | None:
+    first = [tags[0], *tags[0].parents]
+    for candidate in first:
+        if all(any(p is candidate for p in [t, *t.parents]) for t in tags[1:]):
+            return candidate if isinstance(candidate, Tag) else None
+    return None
+
+
+def _text_block(node: Tag) -> Tag:
+    """Go down from `node` while one child holds (nearly) all the text and the rest is empty of
+    headings and dates (a meeting's header beside its items must stay with them)."""
+    while True:
+        children = [c for c in node.children if isinstance(c, Tag)]
+        total = _text_length(node)
+        if not children or total == 0:
+            return node
+        best = max(children, key=_text_length)
+        if _text_length(best) < 0.9 * total or best.name in _NOT_CONTAINERS:
+            return node
+        rest = [c for c in children if c is not best]
+        if any(c.name in HEADINGS or c.find(HEADINGS) for c in rest):
+            return node
+        if find_date(" ".join(c.get_text(" ", strip=True) for c in rest)):
+            return node
+        node = best
+
+
+_NOT_CONTAINERS = {"p", "ul", "ol", "li", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def drop_link_blocks(root: Tag) -> None:
+    """Drop blocks that are only links to other pages (related links, menus without a class).
+
+    A block may carry one short heading of its own ("Se også"). A list of documents is kept
+    (an item's attachments), and so is a list of the meeting's items, each a link to its own
+    page, and a list under a heading that names what the list is (`Bilag`, `Deltagere`).
+    """
+    for tag in list(root.find_all(["ul", "ol", "div", "p", "section", "table", "dl"])):
+        if getattr(tag, "decomposed", False) or tag.attrs is None:
             continue
-        if text.lower().rstrip(" :»›>") in BOILERPLATE:
+        headings = tag.find_all(HEADINGS)
+        if len(headings) > 1 or any(len(clean(h.get_text(" "))) > 40 for h in headings):
             continue
-        lines.append(text)
-    return "\n".join(lines).strip() + "\n"
+        links = tag.find_all("a")
+        if not links:
+            continue
+        heading = clean(headings[0].get_text(" ")) if headings else ""
+        text = (
+            clean(tag.get_text(" "))[len(heading) :].strip()
+            if heading
+            else clean(tag.get_text(" "))
+        )
+        link_text = sum(len(clean(a.get_text(" "))) for a in links)
+        if not text or link_text < 0.9 * len(text):
+            continue
+        if len(links) < 2 and not is_ui_text(text):
+            continue
+        if any(DOCUMENT_LINK.search(str(a.get("href") or "")) for a in links):
+            continue
+        if sum(bool(ITEM_LINK.match(a.get_text(" "))) for a in links) * 2 >= len(links):
+            continue
+        previous = tag.find_previous_sibling(True)
+        named = [heading, clean(previous.get_text(" ")) if previous is not None else ""]
+        if any(KEPT_LIST_HEADING.match(n) for n in named if n):
+            continue
+        tag.decompose()
 
 
 def _decode(data: bytes) -> str:
@@ -117,56 +254,281 @@ def _decode(data: bytes) -> str:
     return decode_text(data)
 
 
-def _is_chrome(tag: Tag) -> bool:
-    if not isinstance(tag, Tag) or tag.attrs is None:
-        return False
-    if tag.name in {"body", "html", "main", "article"}:
-        return False
-    if tag.get("aria-hidden") == "true" or tag.get("hidden") is not None:
-        return True
-    if tag.get("role") in {"navigation", "banner", "contentinfo", "search"}:
-        return True
-    classes = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
-    return bool(classes.strip()) and bool(CHROME.search(classes))
+# --- The page as text, for the text parser ----------------------------------------------------
 
 
-def _walk(node: Tag, blocks: list[str], current: list[str]) -> None:
-    """Flatten the tree into blocks: inline text joins, block elements break lines."""
-    if not blocks:
-        blocks.append("")
+def html_to_text(data: bytes) -> str:
+    soup = parse_html(data)
+    # The publisher, named in the site's frame (title, logo) that goes with the chrome: the
+    # text keeps it as its first line when the content does not name an authority itself.
+    publisher = find_municipality(soup, None, frame_only=True)
+    strip_chrome(soup)
+    root = content_root(soup)
+    if root is not soup and _text_length(root) < 200 and soup.body is not None:
+        root = soup.body  # a <main> that holds only a teaser: take the whole body
+    drop_link_blocks(root)
+    pieces: list[str] = []
+    _walk(root, pieces)
+    lines: list[str] = []
+    for piece in pieces:
+        text = piece.strip()
+        if not text:
+            if lines and lines[-1] != "":
+                lines.append("")
+            continue
+        if is_ui_text(text):
+            continue
+        lines.append(text)
+    if publisher and not named_authority(lines[:40]):
+        lines[:0] = [publisher, ""]
+    return "\n".join(lines).strip() + "\n"
+
+
+def _walk(node: Tag, pieces: list[str]) -> None:
+    """Flatten the tree into lines: inline text joins, block elements break lines."""
+    if not pieces:
+        pieces.append("")
     for child in node.children:
         if isinstance(child, NavigableString):
             text = re.sub(r"\s+", " ", str(child))
             if text.strip():
-                blocks[-1] = (blocks[-1] + text) if blocks[-1].strip() else text.lstrip()
-            elif blocks[-1] and not blocks[-1].endswith(" "):
-                blocks[-1] += " "
+                pieces[-1] = (pieces[-1] + text) if pieces[-1].strip() else text.lstrip()
+            elif pieces[-1] and not pieces[-1].endswith(" "):
+                pieces[-1] += " "
             continue
         if not isinstance(child, Tag):
             continue
         name = child.name
         if name == "br":
-            blocks.append("")
+            pieces.append("")
             continue
         if name in {"td", "th"}:
-            _walk(child, blocks, current)
-            blocks[-1] = blocks[-1].rstrip() + "\t"
+            _walk(child, pieces)
+            pieces[-1] = pieces[-1].rstrip() + "\t"
+            continue
+        if name == "tr":
+            pieces.append("")
+            _walk(child, pieces)
+            pieces[-1] = pieces[-1].rstrip("\t ")
+            pieces.append("")
             continue
         if name in BLOCK_TAGS:
-            if name in {"tr"}:
-                blocks.append("")
-                _walk(child, blocks, current)
-                blocks[-1] = blocks[-1].rstrip("\t ")
-                blocks.append("")
-                continue
-            if name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "table", "section", "article"}:
-                blocks.append("")  # paragraph break: becomes a blank line
-                blocks.append("")
-            else:
-                blocks.append("")
-            _walk(child, blocks, current)
-            blocks.append("")
-            if name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "table", "section", "article"}:
-                blocks.append("")
+            breaks = 2 if name in _PARAGRAPH_TAGS else 1  # two: a blank line, a paragraph break
+            pieces.extend([""] * breaks)
+            _walk(child, pieces)
+            pieces.extend([""] * breaks)
             continue
-        _walk(child, blocks, current)
+        _walk(child, pieces)
+
+
+# --- The page as blocks, for the family readers ----------------------------------------------
+
+
+@dataclass
+class Block:
+    """One block of a page: its text, the element it came from and what the readers ask of it."""
+
+    text: str
+    tag: str  # the nearest block element: "h3", "p", "li", "td", "div" …
+    level: int = 0  # 1–6 for a heading element
+    in_list: bool = False
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
+    bold: bool = False  # all of its text is bold: a heading in pages that lost their markup
+
+    @property
+    def is_heading(self) -> bool:
+        return bool(self.level) or (self.bold and len(self.text) <= 80 and self.text[-1] != ".")
+
+
+@dataclass
+class _Builder:
+    tag: str
+    level: int
+    in_list: bool
+    parts: list[str] = field(default_factory=list)
+    bold_chars: int = 0
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def blocks(node: Tag) -> list[Block]:
+    """The blocks of `node` in document order; a `<br>` or a table cell ends a block too."""
+    out: list[Block] = []
+    builder = _Builder(node.name or "div", 0, False)
+
+    def flush() -> None:
+        nonlocal builder
+        text = clean("".join(builder.parts))
+        if text:
+            visible = len(text.replace(" ", ""))
+            out.append(
+                Block(
+                    text,
+                    builder.tag,
+                    builder.level,
+                    builder.in_list,
+                    builder.links,
+                    bold=builder.bold_chars >= 0.9 * visible,
+                )
+            )
+        builder = _Builder(builder.tag, builder.level, builder.in_list)
+
+    def walk(element: Tag, bold: bool) -> None:
+        nonlocal builder
+        for child in element.children:
+            if isinstance(child, NavigableString):
+                text = str(child)
+                builder.parts.append(text)
+                if bold:
+                    builder.bold_chars += len(re.sub(r"\s", "", text))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                flush()
+                continue
+            if name in BLOCK_TAGS or name in {"td", "th"}:
+                flush()
+                outer = builder
+                level = int(name[1]) if name in HEADINGS else 0
+                builder = _Builder(name, level, outer.in_list or name == "li")
+                walk(child, bold)
+                flush()
+                builder = _Builder(outer.tag, outer.level, outer.in_list)
+                continue
+            if name == "a":
+                builder.links.append((clean(child.get_text(" ")), str(child.get("href") or "")))
+            walk(child, bold or name in {"strong", "b"})
+
+    walk(node, False)
+    flush()
+    return out
+
+
+# --- Bodies ------------------------------------------------------------------------
+
+
+_GENITIVE = re.compile(r"(?:(?<=et)|(?<=en)|(?<=udvalg)|(?<=råd)|(?<=nævn))s$", re.IGNORECASE)
+
+
+def nominative(body: str) -> str:
+    """A body's name in its base form: "Økonomiudvalgets" → "Økonomiudvalget"."""
+    body = clean(body).rstrip(":,.")
+    return _GENITIVE.sub("", body)
+
+
+def same_body(a: str | None, b: str | None) -> bool:
+    """Whether two spellings name one body ("Aarhus Byråd", "Byrådet", "Byrådets")."""
+    if not a or not b:
+        return False
+    first, second = (_body_key(x) for x in (a, b))
+    if first == second:
+        return True
+    # One spelling carries the municipality's name ("Aarhus Byråd"), the other not ("Byrådet").
+    return first.split()[-1] == second.split()[-1] and (len(first.split()) == 1) != (
+        len(second.split()) == 1
+    )
+
+
+def _body_key(body: str) -> str:
+    words = nominative(body).lower().split()
+    words[-1] = re.sub(r"(?<=...)(?:et|en)$", "", words[-1])
+    return " ".join(words)
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+# The operative verbs of web-published decisions in the spelling the shared outcome rules know
+# (`conventions.classify_outcome`): FirstAgenda bodies "fremsender" a case and "kunne tiltræde"
+# a recommendation; a committee "besluttede at udsætte" it. Negations come first.
+_OPERATIVE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?tiltræde\b", re.I), "ikke tiltrådt"),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?godkende\b", re.I), "ikke godkendt"),
+    (
+        re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}tiltræde\b|\btiltræder\b", re.I),
+        "tiltrådt",
+    ),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}godkende\b", re.I), "godkendt"),
+    (
+        re.compile(r"\b(?:fremsendes|fremsendt|tilbagesendes|tilbagesendt|sendes tilbage)\b", re.I),
+        "oversendes",
+    ),
+    (re.compile(r"\b(?:at\s+)?udsætte\b", re.I), "udsat"),
+)
+
+
+def decision_outcome(text: str) -> Outcome:
+    """The outcome of a decision text, by its operative (leading) verb."""
+    for pattern, spelling in _OPERATIVE_FORMS:
+        text = pattern.sub(spelling, text)
+    return classify_outcome(text)
+
+
+# --- The municipality -------------------------------------------------------------------------
+
+# Meta tags that name the site's owner.
+OWNER_META = _words("og:site_name author publisher application-name dcterms.publisher")
+# Short host names that are no municipality's name (the asset fallback below).
+HOST_ALIASES = {"kk": "København"}
+
+
+def named_authority(texts: list[str]) -> str | None:
+    """The authority these texts name, by the one definition (`minutes.parsing.municipality`)."""
+    from .municipality import recognise_municipality
+
+    return recognise_municipality(split_lines("\n".join(texts))) if texts else None
+
+
+def find_municipality(
+    soup: BeautifulSoup, body: str | None = None, *, frame_only: bool = False
+) -> str | None:
+    """The municipality a page belongs to, by what the page says of itself.
+
+    In order: an authority named in the page's own frame (title, owner meta tags, the logo's
+    text, its canonical address); the meeting's body when it carries the municipality's name
+    ("Aarhus Byråd"); the site's host name and its own assets (`aarhus.css`,
+    `aarhus_logo.png`), which a municipality's skin is named after. Never the content's
+    mentions of other authorities.
+    """
+    from minutes.data.municipalities import by_name
+
+    own = [clean(soup.title.get_text(" ")) if soup.title else ""]
+    for meta in soup.find_all("meta"):
+        if str(meta.get("property") or meta.get("name") or "").lower() in OWNER_META:
+            own.append(str(meta.get("content") or ""))
+    logos = [img for img in soup.find_all("img") if "logo" in str(img).lower()]
+    own += [str(img.get("alt") or "") for img in logos]
+    own += _addresses(soup, canonical_only=True)
+    found = named_authority([t for t in own if t.strip()])
+    if found or frame_only:
+        return found
+    if body:
+        words = clean(body).split()
+        for size in (2, 1):
+            authority = by_name(" ".join(words[:size])) if len(words) > size else None
+            if authority is not None:
+                return authority.name
+    votes: dict[str, int] = {}
+    addresses = _addresses(soup) + [str(img.get("src") or "") for img in logos]
+    for address in addresses:
+        address = re.sub(r"^[a-z]+://", "", address.lower())
+        for token in re.split(r"[^a-zæøå]+", address):
+            authority = by_name(HOST_ALIASES.get(token, token)) if len(token) >= 2 else None
+            if authority is not None:
+                votes[authority.name] = votes.get(authority.name, 0) + 1
+    return max(votes, key=lambda name: votes[name]) if votes else None
+
+
+def _addresses(soup: BeautifulSoup, *, canonical_only: bool = False) -> list[str]:
+    """The page's own address (canonical, og:url, base) and, unless asked not to, its skin."""
+    addresses: list[str] = []
+    for tag in soup.find_all(["link", "meta", "base"]):
+        rel = " ".join(tag.get("rel") or []).lower() if tag.name == "link" else ""
+        wanted = {"canonical"} if canonical_only else {"canonical", "stylesheet"}
+        if tag.name == "link" and wanted & set(rel.split()):
+            addresses.append(str(tag.get("href") or ""))
+        elif tag.name == "meta" and str(tag.get("property") or "").lower() == "og:url":
+            addresses.append(str(tag.get("content") or ""))
+        elif tag.name == "base":
+            addresses.append(str(tag.get("href") or ""))
+    return addresses

@@ -71,7 +71,13 @@ def _registry() -> list[Reader]:
 
 
 # Family readers, most specific first; the general readers (`general.READERS`) come last.
-MODULES: tuple[str, ...] = ("package", "sbsys_xml", "acadre_xml")
+MODULES: tuple[str, ...] = (
+    "package",
+    "sbsys_xml",
+    "acadre_xml",
+    "firstagenda_html",
+    "item_page_html",
+)
 
 
 def read(
