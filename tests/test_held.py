@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from minutes.models import Document, Meeting, SourceFile, UploadAudit
 from minutes.services.ingestion import IngestError, ingest_file, preview_file
 
+from .conftest import FIXTURES
+
 pytestmark = pytest.mark.django_db
 
 HOEJE_TAASTRUP = "Høje-Taastrup Kommune"
@@ -190,3 +192,19 @@ def test_reparse_keeps_a_meeting_whose_new_reading_looks_wrong():
         rebuild_from_source(source=source)
     assert caught.value.held
     assert Meeting.objects.get(pk=result.meeting.pk).committee.name == "Socialudvalget"
+
+
+EMPTY_PAGE = FIXTURES / "held" / "aarhus_byraad_2025-10-08_uden-punkter.html"
+
+
+def test_a_real_page_whose_content_the_readers_cannot_find_is_held(tmp_path):
+    out = StringIO()
+    before = counts()
+    with pytest.raises(CommandError, match="1 fil\\(er\\) holdt tilbage"):
+        call_command("ingest", str(EMPTY_PAGE), "--no-progress", stdout=out)
+    report = out.getvalue()
+    assert f"{EMPTY_PAGE}: Filen er holdt tilbage" in report
+    assert "Dagsordenen har ingen dagsordenspunkter." in report
+    assert "Mødedeltagerne 'Punkt', 'Titel' er ikke navne på personer." in report
+    assert counts() == before
+    assert not Meeting.objects.filter(committee__name="Aarhus Byråd").exists()
