@@ -169,6 +169,11 @@ def prepare(
     problems: list[str] = []
     missing: list[Missing] = []
     chosen = given
+    if chosen is None and parsed.municipality:
+        # The reader found it where the file says who published it (a page's frame, a mail
+        # domain, a letterhead): better evidence than names in the text.
+        authority = by_name(parsed.municipality)
+        chosen = Municipality.objects.filter(code=authority.code).first() if authority else None
     if chosen is None:
         try:
             chosen = _detected_municipality(file_name, parsed)
