@@ -79,10 +79,27 @@ def _committee_and_term(text: str) -> tuple[str | None, str | None]:
         text,
         flags=re.I,
     )
-    text = text.strip(" \t,.:;-–()")
+    text = _strip_brackets(text.strip(" \t,.:;-–()"), text)
     if not text or not re.match(r"[A-ZÆØÅ]", text) or len(text) > 100:
         return None, term
     return text, term
+
+
+def _names_body(text: str) -> bool:
+    """A body's name: its last word is a body word ("Økonomiudvalget"), or its first, in the
+    "Udvalget for Klima og Miljø (KMU)" form (a code in brackets is no word of the name)."""
+    words = re.sub(r"\s*\([^()]{1,12}\)\s*$", "", text.strip()).split()
+    return bool(words) and (
+        bool(BODY_WORD.search(words[-1]))
+        or (len(words) > 2 and words[1].lower() == "for" and bool(BODY_WORD.search(words[0])))
+    )
+
+
+def _strip_brackets(stripped: str, text: str) -> str:
+    """Put back the closing bracket of a name's code ("Udvalget for Klima og Miljø (KMU)")."""
+    if stripped.count("(") > stripped.count(")") and text.rstrip(" \t,.:;-–").endswith(")"):
+        return stripped + ")"
+    return stripped
 
 
 def _split_on_date(rest: str) -> tuple[str, str]:
@@ -108,6 +125,56 @@ def _looks_like_body(text: str) -> bool:
     )
 
 
+ColumnField = tuple[tuple[str, str], list[str], list[int]]
+
+
+def _label_column(stripped: list[str], nonblank: list[int], start: int) -> list[ColumnField]:
+    """Fields whose labels stand alone one under another (`Dato:` ⏎ `Tid:` ⏎ `Sted:`) with the
+    values after the last label, in the same order: ((field, label), values, line indexes).
+    A member list's value runs on while its lines end in a comma."""
+    labels: list[tuple[str, str, int]] = []
+    position = start
+    while position < len(nonblank):
+        found = _field(stripped[nonblank[position]])
+        if not found or found[2]:
+            break
+        labels.append((found[0], found[1], nonblank[position]))
+        position += 1
+    if len(labels) < 3:
+        return []
+    values: list[tuple[str, int]] = []
+    while position < len(nonblank) and len(values) < len(labels) + 20:
+        text = stripped[nonblank[position]]
+        found = _field(text)
+        # A value may begin with a label's word ("Mødelokale 2.14"); a label has its colon.
+        if found and (not found[2] or re.match(rf"^{re.escape(found[1])}\s*:", text)):
+            break
+        if KIND_LINE.match(text) or TOC_HEADING.match(text):
+            break
+        values.append((text, nonblank[position]))
+        position += 1
+    if len(values) < len(labels):
+        return []
+    result: list[ColumnField] = []
+    cursor = 0
+    for number, (name, label, index) in enumerate(labels):
+        if cursor >= len(values):
+            break
+        taken = [values[cursor]]
+        cursor += 1
+        last = number == len(labels) - 1
+        while (
+            name in LIST_FIELDS
+            and cursor < len(values)
+            and (taken[-1][0].endswith(",") or last)
+            and people_line(values[cursor][0])
+        ):
+            taken.append(values[cursor])
+            cursor += 1
+        result.append(((name, label), [t for t, _ in taken], [index] + [i for _, i in taken]))
+    return result
+
+
 def parse_header(lines: list[Line]) -> Header:
     header = Header()
     stripped = [line.stripped for line in lines]
@@ -124,6 +191,16 @@ def parse_header(lines: list[Line]) -> Header:
         found = _field(stripped[index])
         if not found:
             position += 1
+            continue
+        column = _label_column(stripped, nonblank, position)
+        if column:
+            # Labels in one column, their values in the next (a PDF table read column by column).
+            for (name, label), values, used in column:
+                consumed.update(used)
+                labels.setdefault(name, label)
+                if name not in fields or name in LIST_FIELDS:
+                    fields.setdefault(name, []).extend(values)
+            position = max(nonblank.index(i) for _, _, used in column for i in used) + 1
             continue
         name, label, value = found
         consumed.add(index)
@@ -158,7 +235,7 @@ def parse_header(lines: list[Line]) -> Header:
         body_first = None
         if not kind_match:
             body_first = KIND_AFTER_BODY.match(text)
-            if not body_first or not BODY_WORD.search(body_first["body"].split()[-1]):
+            if not body_first or not _names_body(body_first["body"]):
                 continue
         match = kind_match or body_first
         assert match is not None

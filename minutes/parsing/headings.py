@@ -15,8 +15,10 @@ from .conventions import (
     DATE_TOKEN,
     OTHER_NUMBER_LABEL,
     WEEKDAYS,
+    classify_outcome,
     find_labelled_case_number,
 )
+from .model import Outcome
 from .vocabulary import (
     ATTACHMENT_HEADINGS,
     ATTACHMENT_WORDS,
@@ -27,9 +29,13 @@ from .vocabulary import (
     DECISION_PREFIX,
     DECISION_WORDS,
     GENITIVE_DECISION,
+    HISTORY_FIELD,
+    HISTORY_HEADINGS,
     ITEM_HEADING,
     KIND_SUFFIX,
     META_LABEL,
+    OPERATIVE_FORMS,
+    SECTION_ALIASES,
     SECTION_HEADINGS,
 )
 
@@ -60,6 +66,23 @@ def clean_title(raw: str) -> str:
     return title.strip(" -–") or raw.strip()
 
 
+_SMALL_WORDS = {"og", "i", "for", "af", "på", "til", "med", "om", "de", "den", "det"}
+
+
+def readable_capitals(name: str) -> str:
+    """A name printed in capitals as it is written: "BØRNE- OG UNGEUDVALGET" → "Børne- og
+    Ungeudvalget", "KMB IT-UDVALGET" → "KMB IT-udvalget" (short acronyms stay capitals)."""
+    words = name.lower().split(" ")
+    for index, word in enumerate(words):
+        head, dash, tail = word.partition("-")
+        elided = bool(dash) and not tail  # "BY- OG BOLIGUDVALGET": "By-", not an acronym
+        if len(head) <= 3 and head.isalpha() and head not in _SMALL_WORDS and not elided:
+            words[index] = head.upper() + dash + tail
+        elif index == 0 or (index >= 2 and words[index - 2].endswith("-")):
+            words[index] = word[:1].upper() + word[1:]
+    return " ".join(words)
+
+
 # --- Line classifiers ----------------------------------------------------------------------
 
 
@@ -75,13 +98,35 @@ def _canon(stripped: str) -> str:
 
 
 def section_heading(stripped: str) -> tuple[str, str] | None:
-    """(heading as printed, text after a colon) if the line is a known section heading."""
-    if _canon(stripped) in SECTION_HEADINGS:
-        return stripped.strip().rstrip(":").strip(), ""
+    """(heading as printed, text after a colon) if the line is a known section heading; a
+    heading with an alias (`Beslutningspunkter`) is given under its role's name (`Indstilling`)."""
+    canon = _canon(stripped)
+    if canon in SECTION_HEADINGS:
+        return SECTION_ALIASES.get(canon, stripped.strip().rstrip(":").strip()), ""
     match = re.match(r"^([^:]{3,60}):\s*(\S.*)$", stripped)
     if match and _canon(match[1]) in SECTION_HEADINGS:
-        return match[1].strip(), match[2].strip()
+        return SECTION_ALIASES.get(_canon(match[1]), match[1].strip()), match[2].strip()
     return None
+
+
+def history_heading(stripped: str) -> bool:
+    """A `Sagsforløb` heading: the case's earlier treatment follows, entry by entry."""
+    return _canon(stripped) in HISTORY_HEADINGS
+
+
+def history_field(stripped: str) -> tuple[str, str] | None:
+    """(label, value) of a `Udvalg: X` / `Dato: …` / `Punktnummer: 3` line of a Sagsforløb."""
+    match = HISTORY_FIELD.match(stripped)
+    if not match:
+        return None
+    label = re.sub(r"\s+", " ", match["label"].lower())
+    if label in {"beslutningsorgan", "forum"}:
+        label = "udvalg"
+    elif label == "mødedato":
+        label = "dato"
+    elif label.startswith("punkt"):
+        label = "punktnummer"
+    return label, match["value"].strip()
 
 
 def attachment_heading(stripped: str) -> tuple[bool, str]:
@@ -138,7 +183,21 @@ def decision_heading(stripped: str) -> DecisionHead | None:
             return DecisionHead(body, date_part)
         if re.fullmatch(r"(?:udvalget|[\w\-]+(?:udvalget|rådet|bestyrelsen|byrådet))", body, re.I):
             return DecisionHead(body, None)
+        if _slot_body(stripped, body):
+            return DecisionHead(body, None)
     return None
+
+
+def _slot_body(stripped: str, body: str) -> bool:
+    """An SBSYS decision slot in capitals naming a body of several words (`BØRNE- OG
+    UNGEUDVALGETS BESLUTNING`): the whole line in capitals, the body ending in a body word."""
+    words = body.split()
+    return (
+        stripped.isupper()
+        and 1 < len(words) <= 8
+        and bool(BODY_WORD.search(words[-1]))
+        and not re.search(r"[.:;]", body)
+    )
 
 
 def _split_date(text: str) -> tuple[str | None, str]:
@@ -207,3 +266,10 @@ def structural(text: str) -> bool:
         or WEAK_HEADING.match(text)
         or is_meta(text)
     )
+
+
+def decision_outcome(text: str) -> Outcome:
+    """The outcome by the operative verb, in the spelling `classify_outcome` knows."""
+    for pattern, spelling in OPERATIVE_FORMS:
+        text = pattern.sub(spelling, text)
+    return classify_outcome(text)

@@ -2,7 +2,10 @@
 
 A case number sits near the heading (after it, in it, or just before it), labelled or bare.
 Decisions are dated headings (`Beslutning i X den …`, `Xs beslutning den …`) or a `Beslutning`
-heading followed by `X, den …` lines; the one of this body on this date is this meeting's.
+heading followed by `X, den …` lines, and the entries of a `Sagsforløb` block (`Udvalg:` /
+`Dato:` / `Punktnummer:` then that body's text); the one of this body on this date is this
+meeting's. A slot holding only a placeholder (`Tomt indhold`, FirstAgenda's lone `.`) decides
+nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import re
 from .conventions import (
     CASE_LABEL_ANYWHERE,
     OTHER_NUMBER_LABEL,
-    classify_outcome,
     find_date,
     find_votes,
     normalise_case_number,
@@ -25,14 +27,25 @@ from .headings import (
     case_line,
     clean_title,
     decision_heading,
+    decision_outcome,
+    history_field,
+    history_heading,
     is_meta,
+    readable_capitals,
     section_heading,
     structural,
 )
 from .items import Candidate, title_case_number
 from .model import Decision, Item, ParsedDocument, Section
 from .noise import SIGNATURE_HEADING, Line
-from .vocabulary import CLOSED_PART, CLOSED_TITLE, OPEN_PART, SIGNATURE_TITLES
+from .vocabulary import (
+    CLOSED_PART,
+    CLOSED_TITLE,
+    NO_DECISION,
+    OPEN_PART,
+    RECOMMENDATION_TITLES,
+    SIGNATURE_TITLES,
+)
 
 
 def closed_parts(lines: list[Line]) -> list[bool]:
@@ -163,19 +176,23 @@ def case_number_before(candidate: Candidate, lines: list[Line], claimed: set[int
 
 
 def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
-    mode = "text"  # text | decisions | attachments
+    mode = "text"  # text | decisions | attachments | history
     section: Section | None = None
     decision: Decision | None = None
     buffer: list[str] = []
     attachment_lines: list[tuple[bool, str]] = []  # (after a blank line, text)
+    history: list[Line] = []
     sub_item = False
 
     def flush() -> None:
         nonlocal section, decision, buffer, sub_item
-        text = join_paragraphs(buffer)
+        if history:
+            item.decisions.extend(_history_decisions(history, doc))
+            history.clear()
+        text = _decision_text(buffer) if decision is not None else join_paragraphs(buffer)
         if decision is not None:
             decision.text = text
-            decision.outcome = classify_outcome(text)
+            decision.outcome = decision_outcome(text)
             item.decisions.append(decision)
             item.votes.extend(find_votes(text))
         elif section is not None and (text or sub_item):
@@ -201,7 +218,21 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
         head = decision_heading(stripped) if stripped else None
         attach, attach_rest = attachment_heading(stripped) if stripped else (False, "")
         heading = section_heading(stripped) if stripped and not head else None
-        sub = SUB_ITEM.match(stripped) if stripped and mode != "decisions" else None
+        if heading and mode == "attachments" and _listed(heading[0], content, index):
+            heading = None  # FirstAgenda lists the recommendation as a document: `Indstilling`
+        in_text = stripped and mode not in {"decisions", "history"}
+        sub = SUB_ITEM.match(stripped) if in_text else None
+        if stripped and history_heading(stripped):
+            flush()
+            if mode == "attachments":
+                flush_attachments()
+            mode = "history"
+            previous_blank = False
+            continue
+        if mode == "history" and not (head or attach or heading):
+            history.append(line)
+            previous_blank = blank
+            continue
         if head is not None:
             flush()
             if mode == "attachments":
@@ -293,8 +324,71 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
         previous_blank = blank
     flush()
     flush_attachments()
-    # A decision heading with nothing under it decides nothing (an agenda's empty field).
-    item.decisions = [d for d in item.decisions if d.text.strip()]
+    # A decision heading with nothing under it, or a placeholder, decides nothing (an agenda's
+    # empty field, SBSYS "Tomt indhold", FirstAgenda's ".").
+    item.decisions = [d for d in item.decisions if d.text.strip().lower() not in NO_DECISION]
+
+
+def _listed(heading: str, content: list[Line], index: int) -> bool:
+    """Under `Bilag`, an `Indstilling` line is a listed document when no prose follows it."""
+    if heading.lower() not in RECOMMENDATION_TITLES:
+        return False
+    following = _next_nonblank(content, index)
+    if following is None:
+        return True
+    text = content[following].stripped
+    return not re.search(r"[.!?:]$", text) and len(text) <= 160
+
+
+def _decision_text(buffer: list[str]) -> str:
+    """The decision's text without the placeholder lines (a lone `.`) printed after it."""
+    lines = list(buffer)
+    while lines and lines[-1].strip() in {"", ".", "-", "–"}:
+        lines.pop()
+    return join_paragraphs(lines)
+
+
+def _history_decisions(lines: list[Line], doc: ParsedDocument) -> list[Decision]:
+    """The entries of a `Sagsforløb` block: `Udvalg: X` starts one, `Dato:` dates it,
+    `Punktnummer:` is dropped; the lines after them are that body's decision. A label may stand
+    alone with its value on the next line."""
+    decisions: list[Decision] = []
+    current: Decision | None = None
+    text: list[str] = []
+    pending: str | None = None
+
+    def close() -> None:
+        if current is not None:
+            current.text = _decision_text(text)
+            current.outcome = decision_outcome(current.text)
+            if current.text.strip().lower() not in NO_DECISION and current.body:
+                decisions.append(current)
+
+    for line in lines:
+        stripped = line.stripped
+        if pending and stripped:
+            field: tuple[str, str] | None = (pending, stripped)
+            pending = None
+        else:
+            field = history_field(stripped) if stripped else None
+        if field is None:
+            if current is not None:
+                text.append(line.text)
+            continue
+        label, value = field
+        if not value:
+            pending = label  # the value is on the next line
+            continue
+        if label == "udvalg":
+            close()
+            current = Decision(
+                body=_body_name(value, doc), date=None, outcome="other", this_meeting=False, text=""
+            )
+            text = []
+        elif current is not None and label == "dato":
+            current.date = find_date(value)
+    close()
+    return decisions
 
 
 def _next_nonblank(content: list[Line], start: int) -> int | None:
@@ -340,11 +434,14 @@ def _this_meeting_decision(doc: ParsedDocument) -> Decision:
 def _new_decision(
     body: str | None, date_text: str | None, line: Line, doc: ParsedDocument
 ) -> Decision:
-    when = find_date(date_text) if date_text else doc.date
+    name = _body_name(body, doc) if body else doc.committee or ""
+    # An undated slot of another body (SBSYS `ØKONOMIUDVALGETS BESLUTNING`) was filled at that
+    # body's meeting, whose date the slot does not say.
+    undated_other = body is not None and not same_body(name, doc.committee or "")
+    when = find_date(date_text) if date_text else None if undated_other else doc.date
     if date_text and when is None:
         where = f"side {line.page}" if line.page else f"linje {line.no}"
         doc.warnings.append(f"{where}: beslutningsdato '{date_text}' kan ikke læses")
-    name = _body_name(body, doc) if body else doc.committee or ""
     return Decision(body=name, date=when, outcome="other", this_meeting=False, text="")
 
 
@@ -352,20 +449,21 @@ def _body_name(body: str, doc: ParsedDocument) -> str:
     body = re.sub(r"\s+", " ", body).strip(" ,:")
     if re.fullmatch(r"udvalget|udvalgets|mødet", body, re.I) and doc.committee:
         return doc.committee
-    if doc.committee and _same_body(body, doc.committee):
+    if doc.committee and same_body(body, doc.committee):
         return doc.committee
     if body.isupper() and len(body) > 3:
-        return body[0] + body[1:].lower()
+        return readable_capitals(body)
     return body
 
 
 def _body_key(name: str) -> str:
-    name = TERM.sub("", name.strip())
+    # "Udvalget for Klima og Miljø (KMU)" is "Udvalget for Klima og Miljø": the code is a label.
+    name = re.sub(r"\s*\([A-ZÆØÅ0-9]{2,8}\)", "", TERM.sub("", name.strip()))
     key = re.sub(r"[\W_]+", "", name.lower())
     return re.sub(r"(?:ets|ens|et|en|s)$", "", key)
 
 
-def _same_body(a: str, b: str) -> bool:
+def same_body(a: str, b: str) -> bool:
     return bool(a) and bool(b) and _body_key(a) == _body_key(b)
 
 
@@ -380,7 +478,7 @@ def settle_this_meeting(doc: ParsedDocument) -> None:
         mine = [
             d
             for d in item.decisions
-            if _same_body(d.body, doc.committee or "") and (doc.date is None or d.date == doc.date)
+            if same_body(d.body, doc.committee or "") and (doc.date is None or d.date == doc.date)
         ]
         if mine:
             mine[-1 if doc.date is None else 0].this_meeting = True

@@ -93,7 +93,17 @@ def title_after(lines: list[Line], start: int, limit: int = 3) -> tuple[str, int
 
 
 def _continue_title(lines: list[Line], title: str, end: int) -> tuple[str, int]:
-    """Join a title wrapped over the next line(s); PDFs may leave a blank line in between."""
+    """Join a title wrapped over the next line(s); PDFs may leave a blank line in between.
+
+    A wrapped line usually starts in lower case or follows a connector (`og`, `-`). Where the
+    case number follows the heading (FirstAgenda, Acadre), every short line up to it is the
+    title, whatever its first letter ("… Budgetaftale" ⏎ "2025 og høring …" ⏎ "Nørre Skole").
+    """
+    before_case = _lines_before_case(lines, end)
+    if before_case:
+        for index in before_case:
+            title = _join_wrapped(title, lines[index].stripped)
+        return title, before_case[-1]
     for _ in range(2):
         blanks = 0
         index = end + 1
@@ -109,12 +119,57 @@ def _continue_title(lines: list[Line], title: str, end: int) -> tuple[str, int]:
         wraps = re.match(r"^[a-zæøå(]", text) or _CONNECTOR_END.search(title)
         if not wraps or (blanks and not re.match(r"^[a-zæøå]", text)):
             break
-        joiner = "" if title.endswith("-") and re.match(r"^[a-zæøå]", text) else " "
-        if title.endswith(("-", "–")) and not re.search(r"\s[-–]$", title):
-            joiner = ""
-        title = f"{title}{joiner}{text}"
+        title = _join_wrapped(title, text)
         end = index
     return title, end
+
+
+# A title wraps over at most this many more lines.
+MAX_WRAPPED_LINES = 2
+
+
+def _lines_before_case(lines: list[Line], end: int) -> list[int]:
+    """The line indexes between a heading and the case number printed under it, when they can
+    be the rest of its title: at most MAX_WRAPPED_LINES short lines, no heading or metadata
+    among them, at most one blank line between two."""
+    found: list[int] = []
+    index = end + 1
+    while index < len(lines):
+        blanks = 0
+        while index < len(lines) and (not lines[index].stripped or lines[index].text == "\f"):
+            blanks += lines[index].text != "\f"
+            index += 1
+        if index >= len(lines) or blanks > 1:
+            return []
+        text = lines[index].stripped
+        if case_line(text) and not OTHER_NUMBER_LABEL.match(text):
+            # Printed just before the next heading (`Sagsnr. 17/2` ⏎ `2. Titel`), the number is
+            # the next item's, and the lines before it this item's text.
+            after = next((k for k in range(index + 1, len(lines)) if lines[k].stripped), None)
+            heading = after is not None and (
+                ITEM_HEADING.match(lines[after].stripped)
+                or WEAK_HEADING.match(lines[after].stripped)
+            )
+            return [] if heading else found
+        if (
+            len(found) == MAX_WRAPPED_LINES
+            or len(text) > 140
+            or structural(text)
+            or SUB_ITEM.match(text)
+            or BARE_NUMBER.match(text)
+            or re.search(r"[.:;!?]$", text)
+        ):
+            return []
+        found.append(index)
+        index += 1
+    return []
+
+
+def _join_wrapped(title: str, text: str) -> str:
+    joiner = "" if title.endswith("-") and re.match(r"^[a-zæøå]", text) else " "
+    if title.endswith(("-", "–")) and not re.search(r"\s[-–]$", title):
+        joiner = ""
+    return f"{title}{joiner}{text}"
 
 
 def _candidates(lines: list[Line]) -> list[Candidate]:

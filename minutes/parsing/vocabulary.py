@@ -3,7 +3,13 @@
 A new municipality's format usually needs nothing but additions here:
 
 - a section heading the items use (`Sagens forløb`): add it to SECTION_HEADINGS, as printed
-  (the sets are compared lower-cased, with spaces collapsed and a trailing colon dropped);
+  (the sets are compared lower-cased, with spaces collapsed and a trailing colon dropped); a
+  heading that is another's role under a family's name (FirstAgenda's `Beslutningspunkter` are
+  the Indstilling) also goes in SECTION_ALIASES;
+- a block listing the case's earlier treatment, one entry per body (`Udvalg:` / `Dato:` /
+  `Punktnummer:` then the decision text): HISTORY_HEADINGS, and the entry labels HISTORY_FIELD;
+- a placeholder a system prints in an empty decision slot (`Tomt indhold`): NO_DECISION;
+- an operative verb the shared outcome rules do not know (`fremsendes`): OPERATIVE_FORMS;
 - a decision heading (`Udvalgets afgørelse`): DECISION_HEADINGS. A heading that names a body
   and a date (`Beslutning i X den …`, `Xs beslutning den …`) is read by DECISION_PREFIX and
   GENITIVE_DECISION, and every decision heading must contain one of DECISION_WORDS (lines without
@@ -112,8 +118,29 @@ SECTION_HEADINGS = {
         "Følgende deltog ikke i behandlingen af punktet",
         "Fraværende under punktet",
         "Inhabilitet",
+        # FirstAgenda: the recommendations (`At 1)`, `At 2)`); see SECTION_ALIASES.
+        "Beslutningspunkter",
+        # SBSYS: where the item was treated before (a reference, never a decision).
+        "Punktet behandlet tidligere",
+        "Sagen afgøres i",
     )
 }
+# Headings printed under a family's name for a role the archive knows by another: the section
+# is stored under the role's heading, so search and the pages find the recommendation.
+SECTION_ALIASES = {"beslutningspunkter": "Indstilling"}
+# The recommendation's headings: listed under `Bilag` (FirstAgenda) such a line is a document.
+RECOMMENDATION_TITLES = {"indstilling", "indstillinger"}
+# The case's earlier treatment (FirstAgenda): entries of `Udvalg:`, `Dato:`, `Punktnummer:`
+# and that body's decision text, each a decision. A `Sagsforløb: SS` with a value on the line is
+# a routing code (Brønderslev), not this block.
+HISTORY_HEADINGS = {"sagsforløb", "sagens forløb i udvalgene"}
+HISTORY_FIELD = re.compile(
+    r"^(?P<label>udvalg|beslutningsorgan|forum|mødedato|dato|punktnummer|punkt\s*nr\.?)"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+# What an empty decision slot holds: nothing was decided (yet). Compared lower-cased, stripped.
+NO_DECISION = {"", ".", "-", "–", "tomt indhold", "tomt", "intet indhold", "ingen beslutning"}
 DECISION_HEADINGS = {
     "beslutning",
     "beslutninger",
@@ -286,7 +313,7 @@ META_LABEL = re.compile(
     r"^(?:dok(?:ument)?\.?\s*-?\s*(?:nr|nummer|id)|akt[-\s]?(?:id|nr)|sagsansvarlig|sagsbehandler"
     r"|forfatter|ansvarlig|sagstype|åben sag|lukket sag|emne|kle|journalnummer|j\.\s*nr"
     r"|sags?\s*-?\s*(?:nr|nummer|id)|sag\s+nr|sagnr|dagsordenspunkt(?:ets)? id|punkt-?id"
-    r"|dato for behandling|behandlet|udvalg|ref\.?|dok\.?id)\b\.?\s*[:.]?",
+    r"|dato for behandling|behandlet|udvalg|ref\.?|dok\.?id|sagen afgøres i)\b\.?\s*[:.]?",
     re.IGNORECASE,
 )
 
@@ -297,4 +324,27 @@ GLUED_HEADING = re.compile(
     r"^(?P<head>Beslutning|Beslutninger|Indstilling|Sagsfremstilling|Baggrund|Resume|Resumé"
     r"|Sammendrag|Bilag|Økonomi|Vurdering|Høring|Afgørelse|BESLUTNING|INDSTILLING"
     r"|SAGSFREMSTILLING|BAGGRUND|BILAG)(?P<rest>[A-ZÆØÅ][a-zæøå].*)$"
+)
+
+
+# --- Operative verbs in the spelling the outcome rules know --------------------------------
+
+# `conventions.classify_outcome` reads the operative verb of a decision; these forms say the same
+# in words it does not know. FirstAgenda bodies "fremsender" a case (referred) and "kunne
+# tiltræde" a recommendation (approved); a request "blev ikke imødekommet" (rejected). Negations
+# come first.
+OPERATIVE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?tiltræde\b", re.I), "ikke tiltrådt"),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?godkende\b", re.I), "ikke godkendt"),
+    (re.compile(r"\b(?:blev|er|bliver)\s+ikke\s+imødekommet\b", re.I), "ikke godkendt"),
+    (
+        re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}tiltræde\b|\btiltræder\b", re.I),
+        "tiltrådt",
+    ),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}godkende\b", re.I), "godkendt"),
+    (
+        re.compile(r"\b(?:fremsendes|fremsendt|tilbagesendes|tilbagesendt|sendes tilbage)\b", re.I),
+        "oversendes",
+    ),
+    (re.compile(r"\b(?:besluttede|besluttet)\s+at\s+udsætte\b", re.I), "udsat"),
 )

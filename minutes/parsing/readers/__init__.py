@@ -77,6 +77,9 @@ MODULES: tuple[str, ...] = (
     "acadre_xml",
     "firstagenda_html",
     "item_page_html",
+    "sbsys_pdf",
+    "acadre_pdf",
+    "firstagenda_pdf",
 )
 
 
