@@ -72,7 +72,7 @@ def test_a_corrected_committee_publishes_it():
     assert result.status == "created"
     assert result.meeting.committee.name == "Socialudvalget"
     assert result.meeting.items.count() == 2
-    assert result.meeting.source.reader == "text"
+    assert result.meeting.source.reader == "firstagenda-pdf"
 
 
 def test_accepting_the_problems_publishes_it_as_read():

@@ -28,7 +28,7 @@ def test_the_preview_holds_the_file_and_names_its_problems(staff_client):
         "Udvalget 'Tilbage til forsi' ligner et link eller en knap fra hjemmesiden, "
         "ikke et udvalgs navn." in page
     )
-    assert "Læst af text" in page
+    assert "Læst af firstagenda-pdf" in page
     html = preview.content.decode()
     for field in ("committee", "date", "kind", "accept", "refuse"):
         assert f'name="fil-0-{field}"' in html

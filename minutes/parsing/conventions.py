@@ -245,6 +245,26 @@ OUTCOME_RULES: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
 )
 
 
+# The operative verbs of decisions in other spellings, rewritten to the words OUTCOME_RULES
+# know before they are applied: FirstAgenda bodies "fremsender" a case and "kunne tiltræde" a
+# recommendation; a committee "besluttede at udsætte" it. Negations come first.
+OPERATIVE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?tiltræde\b", re.I), "ikke tiltrådt"),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?godkende\b", re.I), "ikke godkendt"),
+    (re.compile(r"\b(?:blev|er|bliver)\s+ikke\s+imødekommet\b", re.I), "ikke godkendt"),
+    (
+        re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}tiltræde\b|\btiltræder\b", re.I),
+        "tiltrådt",
+    ),
+    (re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}godkende\b", re.I), "godkendt"),
+    (
+        re.compile(r"\b(?:fremsendes|fremsendt|tilbagesendes|tilbagesendt|sendes tilbage)\b", re.I),
+        "oversendes",
+    ),
+    (re.compile(r"\b(?:besluttede|besluttet)\s+at\s+udsætte\b", re.I), "udsat"),
+)
+
+
 def classify_outcome(text: str) -> Outcome:
     """The outcome a decision text states.
 
@@ -252,6 +272,8 @@ def classify_outcome(text: str) -> Outcome:
     ("Godkendt, og sagen oversendes …" is approved; "Ikke godkendt" is rejected), and on a tie
     the rule order (rejections before approvals) does.
     """
+    for pattern, spelling in OPERATIVE_FORMS:
+        text = pattern.sub(spelling, text)
     lowered = re.sub(r"\s+", " ", text.lower()).strip()
     if not lowered:
         return "other"

@@ -15,10 +15,8 @@ from .conventions import (
     DATE_TOKEN,
     OTHER_NUMBER_LABEL,
     WEEKDAYS,
-    classify_outcome,
     find_labelled_case_number,
 )
-from .model import Outcome
 from .vocabulary import (
     ATTACHMENT_HEADINGS,
     ATTACHMENT_WORDS,
@@ -34,7 +32,6 @@ from .vocabulary import (
     ITEM_HEADING,
     KIND_SUFFIX,
     META_LABEL,
-    OPERATIVE_FORMS,
     SECTION_ALIASES,
     SECTION_HEADINGS,
 )
@@ -266,10 +263,3 @@ def structural(text: str) -> bool:
         or WEAK_HEADING.match(text)
         or is_meta(text)
     )
-
-
-def decision_outcome(text: str) -> Outcome:
-    """The outcome by the operative verb, in the spelling `classify_outcome` knows."""
-    for pattern, spelling in OPERATIVE_FORMS:
-        text = pattern.sub(spelling, text)
-    return classify_outcome(text)

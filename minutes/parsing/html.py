@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .conventions import classify_outcome, find_date
-from .model import Outcome
+from .conventions import find_date
 from .noise import BOILERPLATE, split_lines
 from .sniff import decode_text
 
@@ -434,34 +433,6 @@ def _body_key(body: str) -> str:
     words = nominative(body).lower().split()
     words[-1] = re.sub(r"(?<=...)(?:et|en)$", "", words[-1])
     return " ".join(words)
-
-
-# --- Outcomes ---------------------------------------------------------------------------------
-
-# The operative verbs of web-published decisions in the spelling the shared outcome rules know
-# (`conventions.classify_outcome`): FirstAgenda bodies "fremsender" a case and "kunne tiltræde"
-# a recommendation; a committee "besluttede at udsætte" it. Negations come first.
-_OPERATIVE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?tiltræde\b", re.I), "ikke tiltrådt"),
-    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?godkende\b", re.I), "ikke godkendt"),
-    (
-        re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}tiltræde\b|\btiltræder\b", re.I),
-        "tiltrådt",
-    ),
-    (re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}godkende\b", re.I), "godkendt"),
-    (
-        re.compile(r"\b(?:fremsendes|fremsendt|tilbagesendes|tilbagesendt|sendes tilbage)\b", re.I),
-        "oversendes",
-    ),
-    (re.compile(r"\b(?:at\s+)?udsætte\b", re.I), "udsat"),
-)
-
-
-def decision_outcome(text: str) -> Outcome:
-    """The outcome of a decision text, by its operative (leading) verb."""
-    for pattern, spelling in _OPERATIVE_FORMS:
-        text = pattern.sub(spelling, text)
-    return classify_outcome(text)
 
 
 # --- The municipality -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 from .conventions import (
     CASE_LABEL_ANYWHERE,
     OTHER_NUMBER_LABEL,
+    classify_outcome,
     find_date,
     find_votes,
     normalise_case_number,
@@ -27,7 +28,6 @@ from .headings import (
     case_line,
     clean_title,
     decision_heading,
-    decision_outcome,
     history_field,
     history_heading,
     is_meta,
@@ -192,7 +192,7 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
         text = _decision_text(buffer) if decision is not None else join_paragraphs(buffer)
         if decision is not None:
             decision.text = text
-            decision.outcome = decision_outcome(text)
+            decision.outcome = classify_outcome(text)
             item.decisions.append(decision)
             item.votes.extend(find_votes(text))
         elif section is not None and (text or sub_item):
@@ -360,7 +360,7 @@ def _history_decisions(lines: list[Line], doc: ParsedDocument) -> list[Decision]
     def close() -> None:
         if current is not None:
             current.text = _decision_text(text)
-            current.outcome = decision_outcome(current.text)
+            current.outcome = classify_outcome(current.text)
             if current.text.strip().lower() not in NO_DECISION and current.body:
                 decisions.append(current)
 

@@ -9,7 +9,6 @@ A new municipality's format usually needs nothing but additions here:
 - a block listing the case's earlier treatment, one entry per body (`Udvalg:` / `Dato:` /
   `Punktnummer:` then the decision text): HISTORY_HEADINGS, and the entry labels HISTORY_FIELD;
 - a placeholder a system prints in an empty decision slot (`Tomt indhold`): NO_DECISION;
-- an operative verb the shared outcome rules do not know (`fremsendes`): OPERATIVE_FORMS;
 - a decision heading (`Udvalgets afgørelse`): DECISION_HEADINGS. A heading that names a body
   and a date (`Beslutning i X den …`, `Xs beslutning den …`) is read by DECISION_PREFIX and
   GENITIVE_DECISION, and every decision heading must contain one of DECISION_WORDS (lines without
@@ -328,23 +327,3 @@ GLUED_HEADING = re.compile(
 
 
 # --- Operative verbs in the spelling the outcome rules know --------------------------------
-
-# `conventions.classify_outcome` reads the operative verb of a decision; these forms say the same
-# in words it does not know. FirstAgenda bodies "fremsender" a case (referred) and "kunne
-# tiltræde" a recommendation (approved); a request "blev ikke imødekommet" (rejected). Negations
-# come first.
-OPERATIVE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?tiltræde\b", re.I), "ikke tiltrådt"),
-    (re.compile(r"\b(?:kunne|kan|vil)\s+ikke\s+(?:\w+\s+)?godkende\b", re.I), "ikke godkendt"),
-    (re.compile(r"\b(?:blev|er|bliver)\s+ikke\s+imødekommet\b", re.I), "ikke godkendt"),
-    (
-        re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}tiltræde\b|\btiltræder\b", re.I),
-        "tiltrådt",
-    ),
-    (re.compile(r"\b(?:kunne|kan|vil)\s+(?:\w+\s+){0,2}godkende\b", re.I), "godkendt"),
-    (
-        re.compile(r"\b(?:fremsendes|fremsendt|tilbagesendes|tilbagesendt|sendes tilbage)\b", re.I),
-        "oversendes",
-    ),
-    (re.compile(r"\b(?:besluttede|besluttet)\s+at\s+udsætte\b", re.I), "udsat"),
-)

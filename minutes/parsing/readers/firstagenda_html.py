@@ -22,14 +22,20 @@ from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
-from ..conventions import find_case_number, find_date, find_time, find_votes, normalise_case_number
+from ..conventions import (
+    classify_outcome,
+    find_case_number,
+    find_date,
+    find_time,
+    find_votes,
+    normalise_case_number,
+)
 from ..html import (
     DOCUMENT_LINK,
     HEADINGS,
     Block,
     blocks,
     clean,
-    decision_outcome,
     find_municipality,
     is_ui_text,
     nominative,
@@ -433,7 +439,7 @@ def _add_decisions(item: Item, entries: list[_Entry], meeting: _Meeting) -> None
             continue  # the Beslutninger block and its Sagsforløb line are one decision
         assert entry.body is not None
         item.decisions.append(
-            Decision(entry.body, entry.date, decision_outcome(text), this_meeting, text)
+            Decision(entry.body, entry.date, classify_outcome(text), this_meeting, text)
         )
         if this_meeting and not item.votes:
             item.votes = find_votes(text)

@@ -22,6 +22,7 @@ from datetime import date
 from bs4 import BeautifulSoup, Tag
 
 from ..conventions import (
+    classify_outcome,
     find_case_number,
     find_date,
     find_labelled_case_number,
@@ -37,7 +38,6 @@ from ..html import (
     blocks,
     clean,
     content_root,
-    decision_outcome,
     find_municipality,
     is_ui_text,
     nominative,
@@ -417,7 +417,7 @@ def _close(part: _Open, item: Item, committee: str | None, when: date | None) ->
         text = " ".join(lines)
         this_meeting = same_body(part.body, committee) and (part.when is None or part.when == when)
         item.decisions.append(
-            Decision(part.body, part.when, decision_outcome(text), this_meeting, text)
+            Decision(part.body, part.when, classify_outcome(text), this_meeting, text)
         )
         if this_meeting and not item.votes:
             item.votes = find_votes(text)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
-from ..conventions import find_date
-from ..headings import body_date_line, decision_outcome
+from ..conventions import classify_outcome, find_date
+from ..headings import body_date_line
 from ..item_body import same_body
 from ..model import Decision, Item, ParsedDocument, ParseError, Section
 from ..text import parse_text
@@ -180,7 +180,7 @@ def _add_referat(item: Item, doc: ParsedDocument, text: str) -> None:
         Decision(
             body=doc.committee or "",
             date=doc.date,
-            outcome=decision_outcome(text),
+            outcome=classify_outcome(text),
             this_meeting=doc.kind == "minutes",
             text=text,
         )
