@@ -1,4 +1,11 @@
-"""Atom feeds: new meetings of a committee, new decisions on a case."""
+"""Atom feeds: new meetings of a committee, new decisions on a case.
+
+An entry's summary is `type="html"`: a feed reader renders it as HTML after reading the XML, so
+text from a minutes file is HTML-escaped here and XML-escaped again by the writer (a decision
+reading `<img onerror=…>` reaches the reader as text). The writer drops the characters XML 1.0
+cannot hold (a form feed from a PDF, a control character in a search), so no feed is ever
+malformed.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,11 @@ from datetime import datetime, time
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, linebreaks
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import selectors
+from .boundary import xml_safe
 from .models import Case, Committee, Meeting
 from .text import danish_date, danish_slug
 
@@ -18,8 +28,32 @@ def _midnight(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time()))
 
 
+class _XmlSafeGenerator(SimplerXMLGenerator):
+    """Writes text and attribute values without the characters XML 1.0 cannot hold (Django's
+    generator raises on them, which was a 500)."""
+
+    def characters(self, content):
+        super().characters(xml_safe(content) if content else content)
+
+    def startElement(self, name, attrs):
+        safe = {key: xml_safe(value) for key, value in attrs.items()} if attrs else attrs
+        super().startElement(name, safe)
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom1Feed.write with the XML-safe generator."""
+
+    def write(self, outfile, encoding):
+        handler = _XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class _AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -50,7 +84,7 @@ class CommitteeMeetingsFeed(_AtomFeed):
         return f"{item.committee.name} {danish_date(item.date)} ({item.get_kind_display().lower()})"
 
     def item_description(self, item: Meeting) -> str:
-        return f"{item.get_kind_display()} med {item.item_count} punkter."
+        return escape(f"{item.get_kind_display()} med {item.item_count} punkter.")
 
     def item_link(self, item: Meeting) -> str:
         return item.get_absolute_url()
@@ -89,7 +123,8 @@ class CaseDecisionsFeed(_AtomFeed):
         )
 
     def item_description(self, item: selectors.TrailStep) -> str:
-        return item.decision.text
+        # HTML: the decision's text escaped, its paragraphs as <p> (see the module docstring).
+        return linebreaks(item.decision.text, autoescape=True)
 
     def item_link(self, item: selectors.TrailStep) -> str:
         return item.url

@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
+from .boundary import spreadsheet_cell
+from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
 from .search import PAGE_SIZE, SearchResults, result_rows, run_search
 
@@ -219,7 +220,12 @@ CSV_COLUMNS = [
 
 
 def search_csv(request: HttpRequest) -> HttpResponse:
-    """The first CSV_LIMIT results in the chosen order, one row each, for a spreadsheet."""
+    """The first CSV_LIMIT results in the chosen order, one row each, for a spreadsheet.
+
+    Every cell goes through spreadsheet_cell: no character XML cannot hold, and a cell that
+    starts like a formula (`=`, `+`, `-`, `@`, tab, CR) starts with `'`, so a spreadsheet shows
+    it instead of running it.
+    """
     form = SearchForm(request.GET or None)
     if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
         return HttpResponse(INVALID_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
@@ -242,14 +248,16 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["url"] = request.build_absolute_uri(row["url"])
         row["closed"] = "ja" if row["closed"] else "nej"
-        writer.writerow([row[key] if row[key] is not None else "" for key, _title in CSV_COLUMNS])
+        writer.writerow(
+            [spreadsheet_cell(row[key] if row[key] is not None else "") for key, _ in CSV_COLUMNS]
+        )
     return response
 
 
 class SearchFeed(Feed):
     """A search as an Atom feed, newest first, so a feed reader announces new matches."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def __call__(self, request, *args, **kwargs):
         try:
