@@ -6,13 +6,16 @@ random lines dropped. Example counts are modest so the suite stays fast on two c
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minutes.parsing import ParsedDocument, ParseError, parse
+from minutes.parsing import ParsedDocument, ParseError, parse, text
 
 from .conftest import FIXTURES
 
@@ -169,3 +172,37 @@ def test_real_documents_with_lines_dropped_and_form_feeds_added(index: int, seed
     for _ in range(rng.randint(0, 5)):
         lines.insert(rng.randint(0, len(lines)), "\f")
     _outcome("\n".join(lines).encode("utf-8"))
+
+
+@PROFILE
+@given(st.binary(max_size=3000))
+def test_random_bytes_behind_an_xml_declaration(data: bytes):
+    _outcome(b'<?xml version="1.0" encoding="utf-8"?>\n<Publication>' + data)
+
+
+@settings(PROFILE, max_examples=30)
+@given(
+    st.dictionaries(
+        st.text(alphabet="abcæø/._-XMLxml", min_size=1, max_size=30),
+        st.one_of(st.binary(max_size=500), st.just(b"<?xml version='1.0'?><Publication/>")),
+        max_size=5,
+    )
+)
+def test_random_zips(members: dict[str, bytes]):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    _outcome(buffer.getvalue())
+
+
+def test_a_bug_in_a_reader_fails_these_tests_instead_of_passing_as_a_refusal(monkeypatch):
+    """Only a reader's deliberate ParseError passes the checks above: an IndexError injected
+    into the item chooser comes out as itself, so every property test above would fail."""
+
+    def broken(lines):
+        raise IndexError("injected")
+
+    monkeypatch.setattr(text, "choose_items", broken)
+    with pytest.raises(IndexError, match="injected"):
+        _outcome(SEED_TEXTS[0].encode("utf-8"))
