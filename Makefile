@@ -16,15 +16,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# DEBUG is off unless asked for; a local run asks (static files unhashed, the development key).
 run: install
-	@export DATABASE_URL="$(call DB_URL,referatarkivet)" && \
+	@export DEBUG=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py ingest fixtures --no-progress && \
 	echo "Referatarkivet: http://127.0.0.1:$(PORT)" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	@export DATABASE_URL="$(call DB_URL,referatarkivet)" && \
+	@export DJANGO_SETTINGS_MODULE=archive.test_settings DATABASE_URL="$(call DB_URL,referatarkivet)" && \
 	$(PY) -m ruff check . && \
 	$(PY) -m ruff format --check . && \
 	$(PY) manage.py makemigrations --check --dry-run && \
@@ -42,7 +43,7 @@ format: install
 # the scale run its own, e.g. `make bench ITEMS=1000000 BENCH_DB=referatarkivet_1m_bench`.
 BENCH_DB ?= referatarkivet_bench
 bench: install
-	@export DATABASE_URL="$(call DB_URL,$(BENCH_DB))" && \
+	@export DEBUG=true DATABASE_URL="$(call DB_URL,$(BENCH_DB))" && \
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) -m bench $(if $(ITEMS),--items $(ITEMS)) $(if $(PARTS),--parts $(PARTS)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(REPEAT),--repeat $(REPEAT))

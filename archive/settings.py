@@ -1,9 +1,11 @@
-"""Settings, all from the environment with safe local defaults."""
+"""Settings, all from the environment with safe defaults: DEBUG off unless asked for."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -12,9 +14,20 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DEBUG", True)
-# The default key only ever serves a local DEBUG run; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
+# Off unless asked for: `make run` asks (DEBUG=true); production never does.
+DEBUG = _env_bool("DEBUG", False)
+# The development key only ever serves a local DEBUG run; without DEBUG the archive refuses to
+# start on it, since anyone can sign sessions with a key that is public.
+DEVELOPMENT_SECRET_KEY = "local-development-only-not-secret"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Referatarkivet starter ikke: DEBUG er slået fra, og SECRET_KEY er ikke sat (eller er "
+        "udviklingsnøglen). Sæt SECRET_KEY til en lang, tilfældig og hemmelig værdi, eller "
+        "DEBUG=true for en lokal kørsel (`make run`). / Referatarkivet will not start: DEBUG is "
+        "off and SECRET_KEY is not set (or is the development key). Set SECRET_KEY to a long, "
+        "random, secret value, or DEBUG=true for a local run (`make run`)."
+    )
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -35,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "minutes",
 ]
 
@@ -42,13 +56,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "minutes.boundary.InvalidCharactersMiddleware",  # 400 control characters, 414 long URL
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # minutes.middleware: the headers of every page (CSP, Permissions-Policy); a 503 page when
+    # the database is unreachable; 413 for an anonymous body over the limit, before it is read.
+    "minutes.middleware.SecurityHeadersMiddleware",
+    "minutes.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minutes.middleware.AnonymousBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -98,6 +119,21 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_ref
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login throttling (django-axes): after 10 failed logins for one user name from one address,
+# that pair is refused for an hour, the right password too.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "minutes.middleware.lockout_response"  # templates/lockout.html
+# The client's address behind TRUSTED_PROXY_COUNT proxies (X-Forwarded-For), else REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "minutes.middleware.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -128,6 +164,9 @@ STORAGES = {
 # Uploads: the limit is checked on the declared length before the body is read.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# An anonymous visitor has nothing larger to send than the login form: a body declared larger
+# is answered 413 before any view reads it (minutes.middleware.AnonymousBodyLimitMiddleware).
+ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("ANONYMOUS_MAX_BODY_BYTES", str(64 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 if not DEBUG:

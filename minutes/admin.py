@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -10,8 +11,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -24,6 +26,8 @@ from .services.ingestion import IngestError, Preview, ingest_file, preview_file
 from .services.upload import from_uploaded_file
 
 SESSION_KEY = "minutes_upload_batches"
+# Upload, preview and confirm (SourceFile.Meta.permissions); superusers have it implicitly.
+UPLOAD_PERMISSION = "minutes.upload_minutes"
 STAGING_LIFETIME = timedelta(days=1)
 MAX_OPEN_BATCHES = 20
 KIND_LABELS = {"minutes": "Referat", "agenda": "Dagsorden", "document": "Dokument"}
@@ -230,8 +234,26 @@ class SourceFileAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An uploader reaches the upload from the list of source files.
+        return super().has_view_permission(request, obj) or self.has_upload_permission(request)
+
+    @staticmethod
+    def has_upload_permission(request: HttpRequest) -> bool:
+        return request.user.has_perm(UPLOAD_PERMISSION)
+
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            """Staff only (admin_view sends others to the login), then the upload permission:
+            403 before anything is read, staged or stored."""
+
+            def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                if not self.has_upload_permission(request):
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+
+            return self.admin_site.admin_view(checked)
+
         own = [
             path("upload/", wrap(self.upload_view), name="minutes_sourcefile_upload"),
             path(
@@ -270,7 +292,8 @@ class SourceFileAdmin(admin.ModelAdmin):
         )
         batches: dict[str, Any] = request.session.get(SESSION_KEY, {})
         if not staged or str(batch) not in batches:
-            if models.UploadAudit.objects.filter(batch=batch).exists():
+            # Someone else's batch is answered as one that does not exist.
+            if models.UploadAudit.objects.filter(batch=batch, user=request.user).exists():
                 return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
             messages.error(request, "Uploaden findes ikke længere; vælg filerne igen.")
             return redirect("admin:minutes_sourcefile_upload")
@@ -304,13 +327,12 @@ class SourceFileAdmin(admin.ModelAdmin):
     # Step 3: what happened to each file.
     def upload_result_view(self, request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
         records = list(
-            models.UploadAudit.objects.filter(batch=batch)
+            models.UploadAudit.objects.filter(batch=batch, user=request.user)
             .select_related("meeting__committee__municipality", "document__municipality")
             .order_by("id")
         )
-        if not records:
-            messages.error(request, "Uploaden findes ikke.")
-            return redirect("admin:minutes_sourcefile_upload")
+        if not records:  # none, or someone else's: the same answer
+            raise Http404("Uploaden findes ikke.")
         return self._render(
             request,
             "admin/minutes/sourcefile/upload_result.html",

@@ -83,6 +83,8 @@ class SourceFile(models.Model):
         ordering = ["-ingested_at"]
         verbose_name = "kildefil"
         verbose_name_plural = "kildefiler"
+        # The admin upload (preview and confirm); superusers have it implicitly.
+        permissions = [("upload_minutes", "Kan uploade referater")]
 
     def __str__(self) -> str:
         return self.file_name

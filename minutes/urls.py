@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
+from django.views.decorators.cache import cache_page
 
 from . import feeds, search_views, views
 from .sitemaps import SITEMAPS
@@ -22,6 +23,10 @@ class IsoDateConverter:
 
 register_converter(IsoDateConverter, "isodate")
 
+# The sitemap is computed once an hour per process (the cases' section takes seconds and is
+# megabytes on a large archive); crawlers may cache it as long.
+SITEMAP_CACHE_SECONDS = 60 * 60
+
 app_name = "minutes"
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,13 +37,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "minutes:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

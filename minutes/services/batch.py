@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from minutes.models import Committee, Meeting, Municipality, SourceFile, SourceVersion
 from minutes.parsing import ParsedDocument
@@ -76,6 +76,10 @@ def ingest_batch(
     all of them instead of about twenty per file. A file that is not a new meeting (unchanged,
     a new version, a document, invalid) goes through `ingest_file` after the batch, as does
     every file if writing the batch fails, so a bad file never costs the others their place.
+
+    A database error in one file (reading it, or `ingest_file` taking it alone) is that file's
+    IngestError ("Databasefejl: …"): the others still go in, and every file stored before it
+    keeps its result, so the caller can record each one.
     """
     step = after_write or no_step
     results: list[IngestResult | IngestError | None] = [None] * len(files)
@@ -103,6 +107,9 @@ def ingest_batch(
         except IngestError as exc:
             results[index] = exc
             continue
+        except DatabaseError as exc:
+            results[index] = database_error(file.file_name, exc)
+            continue
         key = _meeting_key(prepared)
         # Documents and item pages (which add to a meeting) go through ingest_file.
         if prepared.parsed.kind == "document" or prepared.parsed.item_page or key in seen_meetings:
@@ -123,6 +130,7 @@ def ingest_batch(
                 [(files[i], shas[i], prepared) for i, prepared in batch], step
             )
         except (_NotAllNew, DatabaseError):
+            recover_connection()
             alone.update((index, prepared.parsed) for index, prepared in batch)
         else:
             for (index, prepared), meeting in zip(batch, meetings, strict=True):
@@ -144,9 +152,33 @@ def ingest_batch(
             )
         except IngestError as exc:
             results[index] = exc
+        except DatabaseError as exc:
+            # E.g. a statement timeout or a lost connection: this file is rolled back (its
+            # own transaction); the files before it stay stored and the ones after still go in.
+            results[index] = database_error(file.file_name, exc)
     done = [result for result in results if result is not None]
     assert len(done) == len(files), "every file has its result"
     return done
+
+
+def database_error(file_name: str, exc: DatabaseError) -> IngestError:
+    """A file the database refused, as an error that names it (and a connection that works
+    again for the next file)."""
+    recover_connection()
+    return IngestError(file_name, database_reason(exc))
+
+
+def database_reason(exc: DatabaseError) -> str:
+    """The first line of the database's message (PostgreSQL adds context lines)."""
+    return f"Databasefejl: {(str(exc).strip().splitlines() or [type(exc).__name__])[0]}"
+
+
+def recover_connection() -> None:
+    """After a database error outside any transaction: drop a connection that no longer
+    works (a killed backend, a restarted server), so the next query opens a new one. Inside a
+    caller's transaction nothing is done: that transaction decides."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _meeting_key(prepared: Prepared) -> tuple:

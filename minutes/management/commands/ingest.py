@@ -3,6 +3,11 @@
 A file whose parse shows the signs of a failed read (`minutes.parsing.quality`) is held, not
 published: it is reported by name with its problems. `--accept-warnings` publishes such files as
 read; `--committee`, `--date` and `--kind` correct what was read (for every file given).
+
+A database error (a statement timeout, a lost connection, a refused row) costs only the file it
+happened in: the command carries on with the next, reports the file by name with the error, and
+exits non-zero. Every file is recorded in the upload log (`minutes.services.audit`), those that
+went in above all; a log row that cannot be written either is reported by name.
 """
 
 from __future__ import annotations
@@ -15,13 +20,21 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from minutes.models import UploadAudit
 from minutes.parsing.conventions import find_date
 from minutes.parsing.model import Kind
 from minutes.services import audit
-from minutes.services.batch import BATCH_FILES, BatchFile, ingest_batch
+from minutes.services.batch import (
+    BATCH_FILES,
+    BatchFile,
+    database_error,
+    database_reason,
+    ingest_batch,
+    recover_connection,
+)
 from minutes.services.ingestion import IngestError, resolve_municipality
 from minutes.services.upload import from_path
 
@@ -148,19 +161,32 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
         held: list[tuple[str, str]] = []
+        unlogged: list[tuple[str, str]] = []  # stored or refused, but no upload-log row
         pending: list[tuple[BatchFile, dict]] = []
+
+        def log(common: dict, **outcome) -> None:
+            try:
+                audit.record(**common, **outcome)
+            except DatabaseError as exc:  # audit.record has tried a new connection already
+                recover_connection()
+                unlogged.append((common["label"], database_reason(exc)))
 
         def flush() -> None:
             # The new meetings of a batch go in together (ingest_batch); each file still gets
             # its own result, audit row and line in the summary.
-            results = ingest_batch(files=[file for file, _ in pending])
+            files = [file for file, _ in pending]
+            try:
+                results = ingest_batch(files=files)
+            except DatabaseError as exc:
+                # Raised before anything of this batch was stored: each file failed with it.
+                results = [database_error(file.file_name, exc) for file in files]
             for (_, common), result in zip(pending, results, strict=True):
                 if isinstance(result, IngestError):
                     counts["held" if result.held else "failed"] += 1
                     (held if result.held else failures).append((common["label"], result.reason))
-                    audit.record(**common, reason=result.reason, held=result.held)
+                    log(common, reason=result.reason, held=result.held)
                     continue
-                audit.record(**common, result=result)
+                log(common, result=result)
                 counts[result.status] += 1
                 if options["verbosity"] > 1:
                     bar.write(f"{result.status:9} {common['label']}")
@@ -182,7 +208,7 @@ class Command(BaseCommand):
                     reason = incoming.error or "Filen kan ikke læses."
                     counts["failed"] += 1
                     failures.append((incoming.label, reason))
-                    audit.record(**common, reason=reason)
+                    log(common, reason=reason)
                     continue
                 file = BatchFile(
                     incoming.data or b"",
@@ -195,8 +221,8 @@ class Command(BaseCommand):
                     flush()
         if pending:
             flush()
-        self.stdout.write(self._summary(counts, failures, held))
-        if failures or held:
+        self.stdout.write(self._summary(counts, failures, held, unlogged))
+        if failures or held or unlogged:
             raise CommandError(
                 ", ".join(
                     part
@@ -206,6 +232,7 @@ class Command(BaseCommand):
                         "indlæser dem som læst)"
                         if held
                         else "",
+                        f"{len(unlogged)} fil(er) mangler i uploadloggen" if unlogged else "",
                     )
                     if part
                 )
@@ -213,7 +240,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _summary(
-        counts: Counter[str], failures: list[tuple[str, str]], held: list[tuple[str, str]]
+        counts: Counter[str],
+        failures: list[tuple[str, str]],
+        held: list[tuple[str, str]],
+        unlogged: list[tuple[str, str]],
     ) -> str:
         labels = [
             ("created", "oprettet"),
@@ -230,4 +260,8 @@ class Command(BaseCommand):
             ]
         if failures:
             lines += ["", "Fejl:"] + [f"  {path}: {reason}" for path, reason in failures]
+        if unlogged:
+            lines += ["", "Ikke skrevet i uploadloggen (se filerne efter i arkivet):"] + [
+                f"  {path}: {reason}" for path, reason in unlogged
+            ]
         return "\n".join(lines)
