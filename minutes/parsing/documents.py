@@ -317,8 +317,13 @@ def _text_under_heading(heading: str, following: str) -> bool:
     )
 
 
-def parse_document(lines: list[Line], *, municipality: str | None, text: str) -> ParsedDocument:
-    """A document that is not minutes, or a ParseError for text that is no municipal document."""
+def parse_document(
+    lines: list[Line], *, municipality: str | None, text: str, file_name: str = ""
+) -> ParsedDocument:
+    """A document that is not minutes, or a ParseError for text that is no municipal document.
+
+    Only the text's own naming of an authority makes it a municipal document; the file name
+    (`file_name`) is the municipality's fallback once it is one."""
     raw = [line.text for line in lines if line.text != "\f"]
     opening = read_opening(raw)
     title = opening.title if opening is not None else None
@@ -353,7 +358,7 @@ def parse_document(lines: list[Line], *, municipality: str | None, text: str) ->
     term_match = TERM.search(title)
     return ParsedDocument(
         kind="document",
-        municipality=municipality or named,
+        municipality=municipality or named or recognise_municipality("", file_name=file_name),
         committee=_committee(title, opening),
         term=f"{term_match[1]}-{term_match[2]}" if term_match else None,
         date=opening.date if opening else None,

@@ -23,6 +23,7 @@ from .vocabulary import (
     BODY_DATE_LINE,
     BODY_DEN_LINE,
     BODY_WORD,
+    CLOSED_TITLE,
     DECISION_HEADINGS,
     DECISION_PREFIX,
     DECISION_WORDS,
@@ -51,6 +52,14 @@ ROUTING_PREFIX = re.compile(r"^[A-ZÆØÅ]\s*-\s*(?=\S)")
 CODES_SUFFIX = re.compile(r"\s*-\s*(?:[A-ZÆØÅ]{2,6})(?:\s*,\s*[A-ZÆØÅ]{2,6})*\s*$")
 
 
+def closed_title(title: str) -> tuple[bool, str]:
+    """Whether the title marks its item closed, and the title without the mark: "Lukket: Klage
+    over …" → (True, "Klage over …"), "Lukket" → (True, "")."""
+    if CLOSED_TITLE.match(title):
+        return True, CLOSED_TITLE.sub("", title).strip()
+    return False, title
+
+
 def clean_title(raw: str) -> str:
     """The title without routing letter, committee codes or kind marker."""
     title = KIND_SUFFIX.sub("", raw.strip())
@@ -61,23 +70,6 @@ def clean_title(raw: str) -> str:
         title = CODES_SUFFIX.sub("", title).strip()
         title = KIND_SUFFIX.sub("", title).strip()
     return title.strip(" -–") or raw.strip()
-
-
-_SMALL_WORDS = {"og", "i", "for", "af", "på", "til", "med", "om", "de", "den", "det"}
-
-
-def readable_capitals(name: str) -> str:
-    """A name printed in capitals as it is written: "BØRNE- OG UNGEUDVALGET" → "Børne- og
-    Ungeudvalget", "KMB IT-UDVALGET" → "KMB IT-udvalget" (short acronyms stay capitals)."""
-    words = name.lower().split(" ")
-    for index, word in enumerate(words):
-        head, dash, tail = word.partition("-")
-        elided = bool(dash) and not tail  # "BY- OG BOLIGUDVALGET": "By-", not an acronym
-        if len(head) <= 3 and head.isalpha() and head not in _SMALL_WORDS and not elided:
-            words[index] = head.upper() + dash + tail
-        elif index == 0 or (index >= 2 and words[index - 2].endswith("-")):
-            words[index] = word[:1].upper() + word[1:]
-    return " ".join(words)
 
 
 # --- Line classifiers ----------------------------------------------------------------------

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from minutes.data.municipalities import by_name
+
+from .bodies import authority_in_name
 from .conventions import find_date
+from .municipality import authority_of_domain, recognise_municipality
 from .noise import BOILERPLATE, split_lines
 from .sniff import decode_text
 
@@ -72,6 +76,8 @@ KEPT_LIST_HEADING = re.compile(
     r"|til ?stede|fravær|afbud|medlemmer)",
     re.IGNORECASE,
 )
+# Only punctuation: the placeholder a publishing system prints where a block has no text.
+EMPTY_BLOCK = re.compile(r"^[\s.\-–_•·]*$")
 BLOCK_TAGS = _words(
     "p div section article main header footer h1 h2 h3 h4 h5 h6 li dt dd tr table ul ol dl"
     " blockquote pre address figure figcaption details summary hr br caption thead tbody tfoot"
@@ -404,49 +410,20 @@ def blocks(node: Tag) -> list[Block]:
     return out
 
 
-# --- Bodies ------------------------------------------------------------------------
-
-
-_GENITIVE = re.compile(r"(?:(?<=et)|(?<=en)|(?<=udvalg)|(?<=råd)|(?<=nævn))s$", re.IGNORECASE)
-
-
-def nominative(body: str) -> str:
-    """A body's name in its base form: "Økonomiudvalgets" → "Økonomiudvalget"."""
-    body = clean(body).rstrip(":,.")
-    return _GENITIVE.sub("", body)
-
-
-def same_body(a: str | None, b: str | None) -> bool:
-    """Whether two spellings name one body ("Aarhus Byråd", "Byrådet", "Byrådets")."""
-    if not a or not b:
-        return False
-    first, second = (_body_key(x) for x in (a, b))
-    if first == second:
-        return True
-    # One spelling carries the municipality's name ("Aarhus Byråd"), the other not ("Byrådet").
-    return first.split()[-1] == second.split()[-1] and (len(first.split()) == 1) != (
-        len(second.split()) == 1
-    )
-
-
-def _body_key(body: str) -> str:
-    words = nominative(body).lower().split()
-    words[-1] = re.sub(r"(?<=...)(?:et|en)$", "", words[-1])
-    return " ".join(words)
+def attachment_title(block: Block) -> str:
+    """An attachment's title: its document link's text (the longest), else the block's."""
+    documents = [text for text, href in block.links if text and DOCUMENT_LINK.search(href)]
+    return max(documents, key=len) if documents else block.text
 
 
 # --- The municipality -------------------------------------------------------------------------
 
 # Meta tags that name the site's owner.
 OWNER_META = _words("og:site_name author publisher application-name dcterms.publisher")
-# Short host names that are no municipality's name (the asset fallback below).
-HOST_ALIASES = {"kk": "København"}
 
 
 def named_authority(texts: list[str]) -> str | None:
     """The authority these texts name, by the one definition (`minutes.parsing.municipality`)."""
-    from .municipality import recognise_municipality
-
     return recognise_municipality(split_lines("\n".join(texts))) if texts else None
 
 
@@ -457,12 +434,10 @@ def find_municipality(
 
     In order: an authority named in the page's own frame (title, owner meta tags, the logo's
     text, its canonical address); the meeting's body when it carries the municipality's name
-    ("Aarhus Byråd"); the site's host name and its own assets (`aarhus.css`,
-    `aarhus_logo.png`), which a municipality's skin is named after. Never the content's
-    mentions of other authorities.
+    ("Aarhus Byråd"); the site's domain (`www.aarhus.dk`, `kk.dk`) and its own assets
+    (`aarhus.css`, `aarhus_logo.png`), which a municipality's skin is named after. Never the
+    content's mentions of other authorities.
     """
-    from minutes.data.municipalities import by_name
-
     own = [clean(soup.title.get_text(" ")) if soup.title else ""]
     for meta in soup.find_all("meta"):
         if str(meta.get("property") or meta.get("name") or "").lower() in OWNER_META:
@@ -473,18 +448,18 @@ def find_municipality(
     found = named_authority([t for t in own if t.strip()])
     if found or frame_only:
         return found
-    if body:
-        words = clean(body).split()
-        for size in (2, 1):
-            authority = by_name(" ".join(words[:size])) if len(words) > size else None
-            if authority is not None:
-                return authority.name
+    authority = authority_in_name(body) if body else None
+    if authority is not None:
+        return authority.name
     votes: dict[str, int] = {}
     addresses = _addresses(soup) + [str(img.get("src") or "") for img in logos]
     for address in addresses:
-        address = re.sub(r"^[a-z]+://", "", address.lower())
-        for token in re.split(r"[^a-zæøå]+", address):
-            authority = by_name(HOST_ALIASES.get(token, token)) if len(token) >= 2 else None
+        host, _, path = re.sub(r"^[a-z]+://", "", address.lower()).partition("/")
+        domain = authority_of_domain(host)
+        found = [domain] if domain else []
+        tokens = re.split(r"[^a-zæøå]+", path if domain else f"{host}/{path}")
+        found += [by_name(token) for token in tokens if len(token) >= 2]
+        for authority in found:
             if authority is not None:
                 votes[authority.name] = votes.get(authority.name, 0) + 1
     return max(votes, key=lambda name: votes[name]) if votes else None

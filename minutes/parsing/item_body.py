@@ -3,15 +3,17 @@
 A case number sits near the heading (after it, in it, or just before it), labelled or bare.
 Decisions are dated headings (`Beslutning i X den …`, `Xs beslutning den …`) or a `Beslutning`
 heading followed by `X, den …` lines, and the entries of a `Sagsforløb` block (`Udvalg:` /
-`Dato:` / `Punktnummer:` then that body's text); the one of this body on this date is this
-meeting's. A slot holding only a placeholder (`Tomt indhold`, FirstAgenda's lone `.`) decides
-nothing.
+`Dato:` / `Punktnummer:` then that body's text); which one is this meeting's is settled for
+the whole document (`bodies.settle_this_meeting`). A slot holding only a placeholder (`Tomt
+indhold`, FirstAgenda's lone `.`) decides nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from .bodies import nominative, same_body
 from .conventions import (
     CASE_LABEL_ANYWHERE,
     OTHER_NUMBER_LABEL,
@@ -20,18 +22,17 @@ from .conventions import (
     find_votes,
     normalise_case_number,
 )
-from .header import TERM
 from .headings import (
     SUB_ITEM,
     attachment_heading,
     body_date_line,
     case_line,
     clean_title,
+    closed_title,
     decision_heading,
     history_field,
     history_heading,
     is_meta,
-    readable_capitals,
     section_heading,
     structural,
 )
@@ -40,7 +41,6 @@ from .model import Decision, Item, ParsedDocument, Section
 from .noise import SIGNATURE_HEADING, Line
 from .vocabulary import (
     CLOSED_PART,
-    CLOSED_TITLE,
     NO_DECISION,
     OPEN_PART,
     RECOMMENDATION_TITLES,
@@ -60,21 +60,29 @@ def closed_parts(lines: list[Line]) -> list[bool]:
     return marks
 
 
-def metadata_case(body: list[Line]) -> str | None:
+def _metadata(body: list[Line]) -> Iterator[tuple[int, str | None]]:
+    """The metadata lines just after an item's heading (case and document numbers, the officer
+    responsible), at most six: each line's position and the case number it gives, if any."""
     seen = 0
-    for line in body:
+    for position, line in enumerate(body):
         text = line.stripped
         if not text or text == "\f":
             continue
         seen += 1
         if seen > 6:
-            return None
+            return
         found = case_line(text)
         if found and not OTHER_NUMBER_LABEL.match(text):
-            return found
-        if not (is_meta(text) or OTHER_NUMBER_LABEL.match(text)):
-            return None
-    return None
+            yield position, found
+        elif is_meta(text) or OTHER_NUMBER_LABEL.match(text):
+            yield position, None
+        else:
+            return
+
+
+def metadata_case(body: list[Line]) -> str | None:
+    """The case number in the metadata just after an item's heading, or None."""
+    return next((found for _, found in _metadata(body) if found), None)
 
 
 def parse_item(
@@ -87,12 +95,11 @@ def parse_item(
 ) -> Item:
     raw_title = re.sub(r"\s+", " ", candidate.raw_title).strip()
     title_text, title_case = title_case_number(raw_title)
-    closed = in_closed_part
-    closed_match = CLOSED_TITLE.match(title_text)
-    if closed_match or re.search(r"\(lukket(?: punkt| sag)?\)\s*$", title_text, re.I):
+    marked, title_text = closed_title(title_text)
+    closed = in_closed_part or marked
+    if re.search(r"\(lukket(?: punkt| sag)?\)\s*$", title_text, re.I):
         closed = True
         title_text = re.sub(r"\s*\(lukket(?: punkt| sag)?\)\s*$", "", title_text, flags=re.I)
-        title_text = CLOSED_TITLE.sub("", title_text).strip() if closed_match else title_text
     title = clean_title(title_text) if title_text else ""
     if not title:
         title = "Lukket punkt" if closed else raw_title or f"Punkt {candidate.number}"
@@ -102,31 +109,9 @@ def parse_item(
 
     content = list(body)
     # Metadata just after the heading: case and document numbers, responsible officer.
-    case_number = title_case
-    metadata_end = 0
-    seen = 0
-    for position, line in enumerate(content):
-        text = line.stripped
-        if not text or text == "\f":
-            continue
-        seen += 1
-        if seen > 6:
-            break
-        found = case_line(text)
-        if found and not OTHER_NUMBER_LABEL.match(text):
-            if case_number is None or (
-                CASE_LABEL_ANYWHERE.match(text)
-                and not title_case
-                and not _labelled_seen(content, position)
-            ):
-                case_number = case_number or found
-            metadata_end = position + 1
-            continue
-        if is_meta(text) or OTHER_NUMBER_LABEL.match(text):
-            metadata_end = position + 1
-            continue
-        break
-    content = content[metadata_end:]
+    metadata = list(_metadata(content))
+    case_number = title_case or next((found for _, found in metadata if found), None)
+    content = content[metadata[-1][0] + 1 :] if metadata else content
     if case_number is None:
         case_number = case_before
     item.case_number = case_number
@@ -149,10 +134,6 @@ def parse_item(
     ]
     _read_body(item, content, doc)
     return item
-
-
-def _labelled_seen(content: list[Line], position: int) -> bool:
-    return any(CASE_LABEL_ANYWHERE.match(line.stripped) for line in content[:position])
 
 
 def case_number_before(candidate: Candidate, lines: list[Line], claimed: set[int]) -> str | None:
@@ -382,7 +363,11 @@ def _history_decisions(lines: list[Line], doc: ParsedDocument) -> list[Decision]
         if label == "udvalg":
             close()
             current = Decision(
-                body=_body_name(value, doc), date=None, outcome="other", this_meeting=False, text=""
+                body=nominative(value, doc.committee),
+                date=None,
+                outcome="other",
+                this_meeting=False,
+                text="",
             )
             text = []
         elif current is not None and label == "dato":
@@ -434,54 +419,15 @@ def _this_meeting_decision(doc: ParsedDocument) -> Decision:
 def _new_decision(
     body: str | None, date_text: str | None, line: Line, doc: ParsedDocument
 ) -> Decision:
-    name = _body_name(body, doc) if body else doc.committee or ""
+    name = nominative(body, doc.committee) if body else doc.committee or ""
     # An undated slot of another body (SBSYS `ØKONOMIUDVALGETS BESLUTNING`) was filled at that
     # body's meeting, whose date the slot does not say.
-    undated_other = body is not None and not same_body(name, doc.committee or "")
+    undated_other = body is not None and not same_body(name, doc.committee)
     when = find_date(date_text) if date_text else None if undated_other else doc.date
     if date_text and when is None:
         where = f"side {line.page}" if line.page else f"linje {line.no}"
         doc.warnings.append(f"{where}: beslutningsdato '{date_text}' kan ikke læses")
     return Decision(body=name, date=when, outcome="other", this_meeting=False, text="")
-
-
-def _body_name(body: str, doc: ParsedDocument) -> str:
-    body = re.sub(r"\s+", " ", body).strip(" ,:")
-    if re.fullmatch(r"udvalget|udvalgets|mødet", body, re.I) and doc.committee:
-        return doc.committee
-    if doc.committee and same_body(body, doc.committee):
-        return doc.committee
-    if body.isupper() and len(body) > 3:
-        return readable_capitals(body)
-    return body
-
-
-def _body_key(name: str) -> str:
-    # "Udvalget for Klima og Miljø (KMU)" is "Udvalget for Klima og Miljø": the code is a label.
-    name = re.sub(r"\s*\([A-ZÆØÅ0-9]{2,8}\)", "", TERM.sub("", name.strip()))
-    key = re.sub(r"[\W_]+", "", name.lower())
-    return re.sub(r"(?:ets|ens|et|en|s)$", "", key)
-
-
-def same_body(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and _body_key(a) == _body_key(b)
-
-
-def settle_this_meeting(doc: ParsedDocument) -> None:
-    """Per item, at most one decision is this meeting's: this body's, dated the meeting day (or
-    undated under a bare heading). Agendas have none."""
-    for item in doc.items:
-        for decision in item.decisions:
-            decision.this_meeting = False
-        if doc.kind != "minutes":
-            continue
-        mine = [
-            d
-            for d in item.decisions
-            if same_body(d.body, doc.committee or "") and (doc.date is None or d.date == doc.date)
-        ]
-        if mine:
-            mine[-1 if doc.date is None else 0].this_meeting = True
 
 
 def join_paragraphs(lines: list[str]) -> str:

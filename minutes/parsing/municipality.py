@@ -1,6 +1,7 @@
 """The municipality or region a text belongs to: the one definition, for every kind of file.
 
-Used by the parser (minutes, agendas and documents alike) and by ingestion
+Used by the parser (minutes, agendas and documents alike, the text parser and every reader) and
+by ingestion
 (`minutes.services.ingestion.detect_municipality`). Pure Python, like the reference data in
 `minutes.data.municipalities` it reads.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from pathlib import PurePosixPath
@@ -206,3 +208,41 @@ def recognise_municipality(lines: Iterable[Line] | str, *, file_name: str = "") 
     text = lines if isinstance(lines, str) else "\n".join(line.text for line in lines)
     authority, _hint = find_authority(text, file_name=file_name)
     return authority.name if authority else None
+
+
+def authority_named(texts: Iterable[str]) -> Authority | None:
+    """The first authority the texts name, in their order ("Ballerup Rådhus", "Gentofte
+    Kommune"); names that are no authority's are passed over."""
+    for text in texts:
+        for match in MENTION.finditer(unicodedata.normalize("NFC", text)):
+            authority = _mentioned(match)[0]
+            if authority is not None:
+                return authority
+    return None
+
+
+def authority_of_addresses(addresses: Iterable[str]) -> Authority | None:
+    """The authority of the mail domain most of the addresses write from ("mdo@balk.dk")."""
+    domains = Counter(
+        address.strip().rsplit("@", 1)[1].lower() for address in addresses if "@" in address
+    )
+    for domain, _count in domains.most_common():
+        found = authority_of_domain(domain)
+        if found is not None:
+            return found
+    return None
+
+
+def recognise_in_export(
+    *, labels: Iterable[str] = (), emails: Iterable[str] = (), content: Iterable[str] = ()
+) -> str | None:
+    """The publishing municipality from what a structured export says about itself.
+
+    In order of trust: an authority named in the meeting's own labels (place, committee:
+    "Ballerup Rådhus", "Gentofte Kommune"), the mail domain most of its people write from,
+    then the authority the item texts name, weighed as in any text (`find_authority`).
+    """
+    found = authority_named(labels) or authority_of_addresses(emails)
+    if found is None:
+        found = find_authority("\n".join(content))[0]
+    return found.name if found else None

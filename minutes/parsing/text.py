@@ -25,7 +25,8 @@ puts the parts together in `parse_text`. The parts:
 - `header`: kind, body, term, date, time and place; `attendance`: the member lists and notes;
 - `items`: the item heading candidates, their weights and the chosen chain;
 - `toc`: tables of contents; `item_body`: one item's case number, sections, decisions,
-  attachments; `documents`: texts that are not minutes; `municipality`: who published it.
+  attachments; `documents`: texts that are not minutes; `municipality`: who published it;
+  `bodies`: a body's name, and which decision is this meeting's.
 """
 
 from __future__ import annotations
@@ -33,15 +34,10 @@ from __future__ import annotations
 import re
 
 from .attendance import apply_attendance_notes, dedupe
+from .bodies import settle_this_meeting
 from .documents import looks_like_memo, parse_document
 from .header import parse_header
-from .item_body import (
-    case_number_before,
-    closed_parts,
-    metadata_case,
-    parse_item,
-    settle_this_meeting,
-)
+from .item_body import case_number_before, closed_parts, metadata_case, parse_item
 from .items import EVIDENCE_WEIGHT, choose_items, title_case_number
 from .model import ParsedDocument, ParseError
 from .municipality import recognise_municipality
@@ -93,8 +89,10 @@ def _mend_page_breaks(lines: list[Line]) -> list[Line]:
 
 
 def parse_text(
-    text: str, *, municipality: str | None = None, from_pdf: bool = False
+    text: str, *, municipality: str | None = None, from_pdf: bool = False, file_name: str = ""
 ) -> ParsedDocument:
+    """The text's parse. Without `municipality`, the text names it, or else the file name
+    (`file_name`, as published: "ballerup_referat.pdf")."""
     lines = split_lines(text)
     if not any(line.stripped and line.text != "\f" for line in lines):
         raise ParseError("Filen er tom")
@@ -110,7 +108,7 @@ def parse_text(
     # makes it a document (memo, letter, status table, budget remarks), whatever it numbers.
     evidence = sum(1 for c in chain if c.weight >= EVIDENCE_WEIGHT)
     if header.kind is None and (not chain or evidence < 2 or looks_like_memo(lines)):
-        return parse_document(lines, municipality=municipality, text=text)
+        return parse_document(lines, municipality=municipality, text=text, file_name=file_name)
 
     if header.kind in {"dagsorden", "tillægsdagsorden", "mødeindkaldelse"}:
         kind = "agenda"
@@ -118,7 +116,7 @@ def parse_text(
         kind = "minutes"
     doc = ParsedDocument(
         kind=kind,  # type: ignore[arg-type]
-        municipality=municipality or recognise_municipality(lines),
+        municipality=municipality or recognise_municipality(lines, file_name=file_name),
         committee=header.committee,
         term=header.term,
         date=header.date,

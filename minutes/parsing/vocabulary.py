@@ -324,6 +324,3 @@ GLUED_HEADING = re.compile(
     r"|Sammendrag|Bilag|Økonomi|Vurdering|Høring|Afgørelse|BESLUTNING|INDSTILLING"
     r"|SAGSFREMSTILLING|BAGGRUND|BILAG)(?P<rest>[A-ZÆØÅ][a-zæøå].*)$"
 )
-
-
-# --- Operative verbs in the spelling the outcome rules know --------------------------------

@@ -48,6 +48,16 @@ class Source:
             raise ParseError("Filen er struktureret data uden en læser, der kender formatet")
         return decode_text(self.data)
 
+    def readable_text(self) -> str | None:
+        """The text of a PDF or text file, for a family reader's fingerprints; None for other
+        kinds or a PDF without readable text (the general reader then says what is wrong)."""
+        if self.kind not in {"pdf", "text"}:
+            return None
+        try:
+            return self.text
+        except ParseError:
+            return None
+
 
 @dataclass(frozen=True)
 class Reader:

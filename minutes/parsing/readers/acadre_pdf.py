@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import ParsedDocument, ParseError
-from ..text import parse_text
+from ..model import ParsedDocument
 from ..vocabulary import SIGNATURE_TITLES
-from . import Reader, Source
+from . import Reader, Source, general
 
 NAME = "acadre-pdf"
 
@@ -43,19 +42,10 @@ _WRAPPED_DECISION = re.compile(r"^\s*Beslutning i \S.*?(?:\s+den)?\s*$", re.IGNO
 _DATE_START = re.compile(r"^\s*(?:den\s+)?\d{1,2}[-.]\d{1,2}[-.]\d{4}\s*$", re.IGNORECASE)
 
 
-def _text(source: Source) -> str | None:
-    if source.kind not in {"pdf", "text"}:
-        return None
-    try:
-        return source.text
-    except ParseError:
-        return None
-
-
 def accepts(source: Source) -> bool:
     """`Sagen afgøres i:` is Acadre's own field; without it, dated `Beslutning i … den` headings
     with the yearly running numbers or the signature page."""
-    text = _text(source)
+    text = source.readable_text()
     if not text:
         return False
     if _AFGORES.search(text):
@@ -97,7 +87,7 @@ def _page_key(line: str) -> str:
 
 
 def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
-    doc = parse_text(prepare(source.text), municipality=municipality, from_pdf=source.kind == "pdf")
+    doc = general.read_text(source, municipality=municipality, text=prepare(source.text))
     # A signature page printed as a numbered item, where `prepare` found no items before it.
     doc.items = [item for item in doc.items if item.title.lower() not in SIGNATURE_TITLES]
     doc.reader = NAME

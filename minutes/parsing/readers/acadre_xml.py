@@ -24,26 +24,25 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
-from ..conventions import classify_outcome, find_date, normalise_case_number
+from ..bodies import same_body, settle_this_meeting
+from ..conventions import classify_outcome, find_date
 from ..model import Attendee, Decision, Item, ParsedDocument, ParseError, Section
+from ..municipality import recognise_in_export
 from . import Reader, Source
 from .structured import (
     Enclosure,
+    Parsed,
     decision_body,
-    detect_municipality,
+    export_item,
     html_to_plain,
     is_placeholder,
     own_decision_written,
     parse_when,
     parse_xml,
-    same_body,
-    settle_this_meeting,
     split_party,
 )
 
 NAME = "acadre-xml"
-
-Parsed = tuple[ParsedDocument, list[list[Enclosure]]]
 
 _AGENDA_TABLE = re.compile(rb"<table\s+name\s*=\s*[\"']agenda[\"']")
 
@@ -101,7 +100,7 @@ def read_with_enclosures(source: Source, *, municipality: str | None = None) -> 
     says_minutes = "referat" in _field(agenda, "name").lower()
     doc.kind = "minutes" if says_minutes or own_decision_written(doc) else "agenda"
     if not municipality:
-        doc.municipality = detect_municipality(
+        doc.municipality = recognise_in_export(
             labels=[doc.location or "", committee or "", _field(meeting, "name")],
             content=[s.text for item in doc.items for s in item.sections],
         )
@@ -120,17 +119,9 @@ def _item(entry: Element, number: int, doc: ParsedDocument) -> tuple[Item, list[
     title = " ".join(_field(entry, "name").split())
     case_number = _field(entry, "caseno") or None
     access = _field(entry, "access")
-    item = Item(
-        number=number,
-        title=title,
-        raw_title=title,
-        case_number=case_number,
-        case_number_normalised=normalise_case_number(case_number) if case_number else None,
-        # access 1 is an open item; the access name says "Lukket" for a closed one.
-        closed=(access.isdigit() and access != "1")
-        or "lukket" in _field(entry, "accessname").lower()
-        or bool(re.match(r"lukket\b", title, re.IGNORECASE)),
-    )
+    # access 1 is an open item; the access name says "Lukket" for a closed one.
+    closed = (access.isdigit() and access != "1") or "lukket" in _field(entry, "accessname").lower()
+    item = export_item(number, title, case_number, closed=closed)
     for bullet in entry.findall("table[@name='bullet']"):
         caption = " ".join(_field(bullet, "bulletname").split())
         text = html_to_plain(_field(bullet, "bulletcontent"))

@@ -22,6 +22,7 @@ from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
+from ..bodies import nominative, settle_this_meeting, this_meetings_decision
 from ..conventions import (
     classify_outcome,
     find_case_number,
@@ -30,17 +31,17 @@ from ..conventions import (
     find_votes,
     normalise_case_number,
 )
+from ..headings import closed_title
 from ..html import (
-    DOCUMENT_LINK,
+    EMPTY_BLOCK,
     HEADINGS,
     Block,
+    attachment_title,
     blocks,
     clean,
     find_municipality,
     is_ui_text,
-    nominative,
     parse_html,
-    same_body,
     strip_chrome,
 )
 from ..model import Attendee, Decision, Item, ParsedDocument, Section
@@ -80,10 +81,7 @@ ENTRY_FIELD = re.compile(
     r"(?P<value>.*)$",
     re.I,
 )
-CLOSED_TITLE = re.compile(r"^\s*\(?lukket(?:\s+(?:punkt|sag))?\)?\s*(?:[:\-–]\s*|$)", re.I)
 PARTY = re.compile(r"\s*\(([A-ZÆØÅ]{1,2})\)\s*$")
-# Only punctuation: the placeholder FirstAgenda prints where a block has no text.
-_EMPTY = re.compile(r"^[\s.\-–_•·]*$")
 
 
 def accepts(source: Source) -> bool:
@@ -111,14 +109,8 @@ def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
         doc.reader = fallback.name
         return doc
     items = [_item(row, position, meeting) for position, row in enumerate(rows, 1)]
-    decided = any(d.this_meeting for item in items for d in item.decisions)
-    kind = meeting.kind or ("minutes" if decided else "agenda")
-    warnings = []
-    if kind == "agenda" and decided:
-        kind = "minutes"
-        warnings.append("overskriften siger dagsorden, men punkterne har mødets beslutninger")
     doc = ParsedDocument(
-        kind=kind,
+        kind="minutes",
         municipality=municipality or find_municipality(soup, meeting.committee),
         committee=meeting.committee,
         term=None,
@@ -127,9 +119,17 @@ def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
         location=meeting.place,
         attendance=meeting.attendance,
         items=items,
-        warnings=warnings,
         reader=NAME,
     )
+    settle_this_meeting(doc)
+    decided = [d for item in items if (d := this_meetings_decision(item)) is not None]
+    doc.kind = "minutes" if decided else meeting.kind or "agenda"
+    if decided and meeting.kind == "agenda":
+        doc.warnings.append("overskriften siger dagsorden, men punkterne har mødets beslutninger")
+    for item in items:
+        decision = this_meetings_decision(item)
+        if decision is not None and not item.votes:
+            item.votes = find_votes(decision.text)
     if meeting.committee is None:
         doc.warnings.append("FirstAgenda-siden nævner ikke udvalget (feltet 'Udvalg:')")
     if meeting.date is None:
@@ -281,8 +281,8 @@ def _item(row: Tag, position: int, meeting: _Meeting) -> Item:
     number = _number(row) or position
     heading = row.find(class_="overskrift") or row.find(HEADINGS)
     raw_title = clean(heading.get_text(" ")) if heading is not None else ""
-    closed = bool(CLOSED_TITLE.match(raw_title)) or _marked_closed(row)
-    title = CLOSED_TITLE.sub("", raw_title).strip() if CLOSED_TITLE.match(raw_title) else raw_title
+    marked, title = closed_title(raw_title)
+    closed = marked or _marked_closed(row)
     item = Item(
         number=number,
         title=title or ("Lukket punkt" if closed else f"Punkt {number}"),
@@ -362,25 +362,20 @@ def _read_content(content: list[Block], item: Item, meeting: _Meeting) -> None:
 
 
 def _take(heading: str, part: list[Block], item: Item, meeting: _Meeting) -> None:
-    lines = [b.text for b in part if not _EMPTY.match(b.text) and not is_ui_text(b.text)]
+    lines = [b.text for b in part if not EMPTY_BLOCK.match(b.text) and not is_ui_text(b.text)]
     name = heading.strip()
     if ATTACHMENT_HEADING.match(name):
         entries = [b for b in part if b.in_list] or [b for b in part if b.links]
-        item.attachments += [_attachment_title(b) for b in entries if not is_ui_text(b.text)]
+        item.attachments += [attachment_title(b) for b in entries if not is_ui_text(b.text)]
         return
     if HISTORY_HEADING.match(name):
-        _add_decisions(item, _entries(lines, None, None), meeting)
+        _add_decisions(item, _entries(lines, None, None))
         return
     if DECISION_HEADING.match(name):
-        _add_decisions(item, _entries(lines, meeting.committee, meeting.date), meeting)
+        _add_decisions(item, _entries(lines, meeting.committee, meeting.date))
         return
     if lines:
         item.sections.append(Section(name.rstrip(":"), "\n".join(lines)))
-
-
-def _attachment_title(block: Block) -> str:
-    documents = [text for text, href in block.links if text and DOCUMENT_LINK.search(href)]
-    return max(documents, key=len) if documents else block.text
 
 
 @dataclass
@@ -388,12 +383,11 @@ class _Entry:
     body: str | None
     date: date | None
     lines: list[str] = field(default_factory=list)
-    own: bool = False  # the meeting's own `Beslutninger` text, no `Udvalg:` label of its own
 
 
 def _entries(lines: list[str], body: str | None, when: date | None) -> list[_Entry]:
     """Decisions in a block: `Udvalg:`/`Dato:` entries, or one decision of `body` on `when`."""
-    current = _Entry(body, when, own=True) if body is not None else None
+    current = _Entry(body, when) if body is not None else None
     entries: list[_Entry] = [current] if current is not None else []
     pending: str | None = None
     for line in lines:
@@ -426,23 +420,16 @@ def _set(entry: _Entry, label: str, value: str) -> None:
         entry.date = find_date(value)
 
 
-def _add_decisions(item: Item, entries: list[_Entry], meeting: _Meeting) -> None:
+def _add_decisions(item: Item, entries: list[_Entry]) -> None:
+    """The entries as the item's decisions; which is this meeting's is settled for the whole
+    page (`settle_this_meeting`)."""
     for entry in entries:
         text = " ".join(entry.lines)
-        this_meeting = entry.own or (
-            same_body(entry.body, meeting.committee)
-            and entry.date is not None
-            and entry.date == meeting.date
-        )
         known = {(d.body, d.date) for d in item.decisions}
         if (entry.body, entry.date) in known:
             continue  # the Beslutninger block and its Sagsforløb line are one decision
         assert entry.body is not None
-        item.decisions.append(
-            Decision(entry.body, entry.date, classify_outcome(text), this_meeting, text)
-        )
-        if this_meeting and not item.votes:
-            item.votes = find_votes(text)
+        item.decisions.append(Decision(entry.body, entry.date, classify_outcome(text), False, text))
 
 
 READER = Reader(NAME, accepts, read)

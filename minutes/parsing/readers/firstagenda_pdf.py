@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import ParsedDocument, ParseError
-from ..text import parse_text
-from . import Reader, Source
+from ..model import ParsedDocument
+from . import Reader, Source, general
 
 NAME = "firstagenda-pdf"
 
@@ -45,19 +44,8 @@ _TOC = re.compile(r"^\s*Indholdsfortegnelse\s*$", re.IGNORECASE)
 _ITEM_LINE = re.compile(r"^\s*Punkt \d{1,3}:")
 
 
-def _text(source: Source) -> str | None:
-    """The text of a PDF or text file; None for other kinds or a PDF without readable text
-    (the general reader then says what is wrong with it)."""
-    if source.kind not in {"pdf", "text"}:
-        return None
-    try:
-        return source.text
-    except ParseError:
-        return None
-
-
 def accepts(source: Source) -> bool:
-    text = _text(source)
+    text = source.readable_text()
     if not text or not _ITEM.search(text):
         return False
     marks = bool(_HEADER.search(text[:5000])) + sum(bool(mark.search(text)) for mark in _MARKS)
@@ -79,9 +67,7 @@ def drop_toc(text: str) -> str:
 
 
 def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
-    doc = parse_text(
-        drop_toc(source.text), municipality=municipality, from_pdf=source.kind == "pdf"
-    )
+    doc = general.read_text(source, municipality=municipality, text=drop_toc(source.text))
     doc.reader = NAME
     return doc
 

@@ -21,6 +21,7 @@ from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
+from ..bodies import nominative, settle_this_meeting, this_meetings_decision
 from ..conventions import (
     classify_outcome,
     find_case_number,
@@ -30,19 +31,19 @@ from ..conventions import (
     find_votes,
     normalise_case_number,
 )
+from ..headings import closed_title
 from ..html import (
-    DOCUMENT_LINK,
+    EMPTY_BLOCK,
     HEADINGS,
     ITEM_LINK,
     Block,
+    attachment_title,
     blocks,
     clean,
     content_root,
     find_municipality,
     is_ui_text,
-    nominative,
     parse_html,
-    same_body,
     strip_chrome,
 )
 from ..model import Decision, Item, ParsedDocument, ParseError, Section
@@ -98,8 +99,6 @@ DECISION = re.compile(
     r"(?:,?\s+(?:den|d\.)\s+(?P<date>[^:]+?))?\s*(?::\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
-CLOSED_TITLE = re.compile(r"^\s*\(?lukket(?:\s+(?:punkt|sag))?\)?\s*(?:[:\-–]\s*|$)", re.I)
-_EMPTY = re.compile(r"^[\s.\-–_•·]*$")
 
 
 @dataclass
@@ -132,8 +131,7 @@ def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
     strip_chrome(soup)
     root = content_root(soup)
     content = _after_heading(blocks(root), heading_text)
-    closed = bool(CLOSED_TITLE.match(page.raw_title))
-    title = CLOSED_TITLE.sub("", page.raw_title).strip() if closed else page.raw_title
+    closed, title = closed_title(page.raw_title)
     item = Item(page.number, title or "Lukket punkt", page.raw_title, closed=closed)
     _read_item(content, item, committee, when)
     kind = _kind(page.header) or ("minutes" if any(d.text for d in item.decisions) else "agenda")
@@ -151,6 +149,10 @@ def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
     )
     if committee is None or when is None:
         doc.warnings.append("sidehovedet nævner ikke mødets udvalg og dato")
+    settle_this_meeting(doc)
+    decision = this_meetings_decision(item)
+    if decision is not None and not item.votes:
+        item.votes = find_votes(decision.text)
     return doc
 
 
@@ -376,7 +378,7 @@ def _read_item(content: list[Block], item: Item, committee: str | None, when: da
                     day or current.when,
                 )
             else:
-                _close(current, item, committee, when)
+                _close(current, item)
                 current = _Open(
                     "decision", block.text, nominative(body) if body else committee, day or when
                 )
@@ -384,12 +386,12 @@ def _read_item(content: list[Block], item: Item, committee: str | None, when: da
                 current.lines.append(Block(decision["rest"], block.tag))
             continue
         if block.is_heading:
-            _close(current, item, committee, when)
+            _close(current, item)
             kind = "attachments" if ATTACHMENT_HEADING.match(block.text) else "section"
             current = _Open(kind, block.text.rstrip(":"))
             continue
         current.lines.append(block)
-    _close(current, item, committee, when)
+    _close(current, item)
     if item.case_number:
         item.case_number_normalised = normalise_case_number(item.case_number)
 
@@ -405,30 +407,20 @@ def _case_number(block: Block, after_label: bool) -> str | None:
     return bare if bare and len(block.text) <= len(bare) + 4 else None
 
 
-def _close(part: _Open, item: Item, committee: str | None, when: date | None) -> None:
-    lines = [b.text for b in part.lines if not _EMPTY.match(b.text)]
+def _close(part: _Open, item: Item) -> None:
+    lines = [b.text for b in part.lines if not EMPTY_BLOCK.match(b.text)]
     if part.kind == "attachments":
         entries = [b for b in part.lines if b.in_list or b.links]
-        item.attachments += [_attachment_title(b) for b in entries]
+        item.attachments += [attachment_title(b) for b in entries]
         return
     if part.kind == "decision":
         if not lines or part.body is None:
             return  # an empty decision slot is no decision
         text = " ".join(lines)
-        this_meeting = same_body(part.body, committee) and (part.when is None or part.when == when)
-        item.decisions.append(
-            Decision(part.body, part.when, classify_outcome(text), this_meeting, text)
-        )
-        if this_meeting and not item.votes:
-            item.votes = find_votes(text)
+        item.decisions.append(Decision(part.body, part.when, classify_outcome(text), False, text))
         return
     if lines:
         item.sections.append(Section(part.heading, "\n".join(lines)))
-
-
-def _attachment_title(block: Block) -> str:
-    documents = [text for text, href in block.links if text and DOCUMENT_LINK.search(href)]
-    return max(documents, key=len) if documents else block.text
 
 
 READER = Reader(NAME, accepts, read)

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 
+from ..bodies import same_body
 from ..conventions import classify_outcome, find_date
 from ..headings import body_date_line
-from ..item_body import same_body
-from ..model import Decision, Item, ParsedDocument, ParseError, Section
-from ..text import parse_text
+from ..model import Decision, Item, ParsedDocument, Section
 from ..vocabulary import NO_DECISION
-from . import Reader, Source
+from . import Reader, Source, general
 
 NAME = "sbsys-pdf"
 
@@ -45,15 +44,6 @@ _GROUP_ITEM = re.compile(r"^(?P<number>\d{1,2})\.?(?:\t+| +)(?P<title>[A-ZÆØÅ
 _PART = re.compile(r"^(?P<number>\d{1,2}\.\d{1,2})\.?(?:[\t ]+(?P<title>\S.*))?$")
 
 
-def _text(source: Source) -> str | None:
-    if source.kind not in {"pdf", "text"}:
-        return None
-    try:
-        return source.text
-    except ParseError:
-        return None
-
-
 def _working_group(text: str) -> bool:
     head = text[:4000]
     labels = {m.group(0).split(":")[0].strip() for m in _GROUP_LABELS.finditer(head)}
@@ -61,7 +51,7 @@ def _working_group(text: str) -> bool:
 
 
 def accepts(source: Source) -> bool:
-    text = _text(source)
+    text = source.readable_text()
     if not text:
         return False
     if _working_group(text):
@@ -88,10 +78,8 @@ def prepare(text: str) -> str:
 def read(source: Source, *, municipality: str | None = None) -> ParsedDocument:
     text = source.text
     group = _working_group(text)
-    doc = parse_text(
-        prepare(text) if group else text,
-        municipality=municipality,
-        from_pdf=source.kind == "pdf",
+    doc = general.read_text(
+        source, municipality=municipality, text=prepare(text) if group else None
     )
     for item in doc.items:
         if group:

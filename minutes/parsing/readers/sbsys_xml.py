@@ -24,29 +24,27 @@ import re
 from collections import defaultdict
 from xml.etree.ElementTree import Element, tostring
 
-from ..conventions import classify_outcome, find_date, find_time, normalise_case_number
+from ..bodies import nominative, same_body, settle_this_meeting
+from ..conventions import classify_outcome, find_date, find_time
 from ..model import AttendanceStatus, Attendee, Decision, Item, ParsedDocument, ParseError, Section
+from ..municipality import recognise_in_export
 from . import Reader, Source
 from .structured import (
     Enclosure,
+    Parsed,
     decision_body,
-    detect_municipality,
+    export_item,
     flag,
     html_to_plain,
     is_placeholder,
-    nominative,
     own_decision_written,
     parse_when,
     parse_xml,
-    same_body,
-    settle_this_meeting,
     split_party,
     text_of,
 )
 
 NAME = "sbsys-xml"
-
-Parsed = tuple[ParsedDocument, list[list[Enclosure]]]
 
 
 def _accepts(source: Source) -> bool:
@@ -144,7 +142,7 @@ def _publication(root: Element) -> Parsed:
     says_minutes = kind in _MINUTES_TYPES or (value.isdigit() and int(value) >= 2)
     doc.kind = "minutes" if says_minutes or own_decision_written(doc) else "agenda"
 
-    doc.municipality = detect_municipality(
+    doc.municipality = recognise_in_export(
         labels=[
             doc.location or "",
             committee or "",
@@ -170,13 +168,8 @@ def _publication_item(element: Element, position: int, doc: ParsedDocument) -> I
         title = f"Punkt {number}"
         doc.warnings.append(f"punkt {number}: uden overskrift i XML-filen")
     case_number = text_of(element, "Case/Number").strip(" -") or None
-    item = Item(
-        number=number,
-        title=title,
-        raw_title=title,
-        case_number=case_number,
-        case_number_normalised=normalise_case_number(case_number) if case_number else None,
-        closed=flag(text_of(element, "IsPublic")) is False or _closed_title(title),
+    item = export_item(
+        number, title, case_number, closed=flag(text_of(element, "IsPublic")) is False
     )
     for field in element.findall("Fields/ItemField"):
         _add_field(
@@ -330,14 +323,8 @@ def _agenda_export(root: Element) -> Parsed:
         number = _number(_attribute(point, "Nummer", "Nr"), position)
         title = " ".join(_attribute(point, "Overskrift", "Titel").split()) or f"Punkt {number}"
         case_number = _attribute(point, "Sagsnummer", "SagsNummer", "Sagsnr") or None
-        item = Item(
-            number=number,
-            title=title,
-            raw_title=title,
-            case_number=case_number,
-            case_number_normalised=normalise_case_number(case_number) if case_number else None,
-            closed=flag(_attribute(point, "Åbent", "Aabent")) is False or _closed_title(title),
-        )
+        open_flag = flag(_attribute(point, "Åbent", "Aabent"))
+        item = export_item(number, title, case_number, closed=open_flag is False)
         for content in point.findall("Indhold"):
             for caption, markup in _content_fields(content):
                 _add_field(item, doc, caption=caption, markup=markup, feedback=False)
@@ -353,7 +340,7 @@ def _agenda_export(root: Element) -> Parsed:
     doc.items = [item for item, _ in parsed]
     says_minutes = "referat" in (root.get("Dagsordentype") or "").lower()
     doc.kind = "minutes" if says_minutes or own_decision_written(doc) else "agenda"
-    doc.municipality = detect_municipality(
+    doc.municipality = recognise_in_export(
         labels=[doc.location or "", committee or ""],
         content=[s.text for item in doc.items for s in item.sections],
     )
@@ -400,7 +387,3 @@ def _inner(element: Element, skip: set[str] | None = None) -> str:
 def _number(raw: str, position: int) -> int:
     match = re.match(r"\s*(\d+)", raw)
     return int(match.group(1)) if match else position
-
-
-def _closed_title(title: str) -> bool:
-    return bool(re.match(r"lukket\b", title, re.IGNORECASE))

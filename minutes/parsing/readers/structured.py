@@ -3,15 +3,13 @@
 These exports carry the meeting as data (committee, date, items, fields, enclosures), so their
 readers need no layout heuristics, only the few conversions collected here: safe XML parsing,
 HTML field content to text, decision-slot captions to a deciding body, member names to name
-and party, and the municipality from what the export says about itself.
+and party. A body's name is `minutes.parsing.bodies`, the municipality
+`minutes.parsing.municipality` (`recognise_in_export`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from xml.etree.ElementTree import Element
@@ -21,8 +19,9 @@ from bs4 import BeautifulSoup
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
-from ..conventions import find_date, find_time
-from ..model import ParsedDocument, ParseError
+from ..bodies import nominative, same_body, unnamed
+from ..conventions import find_date, find_time, normalise_case_number
+from ..model import Item, ParsedDocument, ParseError
 
 # A publication XML is a few MB at most; far larger is not a meeting export.
 MAX_XML_BYTES = 100 * 1024 * 1024
@@ -38,6 +37,23 @@ class Enclosure:
 
     title: str
     references: tuple[str, ...]
+
+
+# A structured reader's parse, and per item (in `doc.items` order) the enclosures it lists.
+Parsed = tuple[ParsedDocument, list[list[Enclosure]]]
+
+
+def export_item(number: int, title: str, case_number: str | None, *, closed: bool) -> Item:
+    """An item as an export gives it: the title as the export has it, the case number also
+    normalised; closed when the export says so (`closed`) or the title starts with "Lukket"."""
+    return Item(
+        number=number,
+        title=title,
+        raw_title=title,
+        case_number=case_number,
+        case_number_normalised=normalise_case_number(case_number) if case_number else None,
+        closed=closed or bool(re.match(r"lukket\b", title, re.IGNORECASE)),
+    )
 
 
 # --- XML -----------------------------------------------------------------------------------
@@ -209,58 +225,10 @@ def decision_body(caption: str, committee: str | None, *, feedback: bool = False
     match = _GENITIVE_DECISION.match(text) or _NAMED_DECISION.match(text)
     if match:
         body = _DATE_TAIL.sub("", match["body"]).strip(" ,:-")
-        if not body or re.fullmatch(r"udvalget|udvalg|mødet", body, re.IGNORECASE):
+        if not body or unnamed(body):
             return committee or ""
         return nominative(body, committee)
     return (committee or "") if feedback else None
-
-
-def nominative(body: str, committee: str | None) -> str:
-    """A body's name as the archive writes it: the committee's own spelling when it is the
-    committee, otherwise capitals made readable ("BØRNE- OG UNGEUDVALGET" → "Børne- og
-    Ungeudvalget")."""
-    body = " ".join(body.split())
-    if committee and same_body(body, committee):
-        return committee
-    if not body.isupper():
-        return body
-    small = {"og", "i", "for", "af", "på", "til", "med", "de"}
-    words = body.lower().split(" ")
-    for index, word in enumerate(words):
-        head = word.split("-", 1)[0]
-        if len(head) <= 3 and head not in small and (index == 0 or "-" in word):
-            # A short all-capital prefix is an acronym: "KB", "IT-udvalget".
-            words[index] = head.upper() + word[len(head) :]
-        elif index == 0 or (
-            index >= 2 and words[index - 2].endswith("-") and words[index - 1] in {"og", "&"}
-        ):
-            # The word after an elided compound starts a name too: "Børne- og Ungeudvalget".
-            words[index] = word[:1].upper() + word[1:]
-    return " ".join(words)
-
-
-def _body_key(name: str) -> str:
-    key = re.sub(r"[\W_]+", "", name.casefold())
-    return key[:-1] if key.endswith("s") else key
-
-
-def same_body(a: str | None, b: str | None) -> bool:
-    """The same body whatever the case or genitive: "Udvalgets" is "udvalget"."""
-    return bool(a) and bool(b) and _body_key(a or "") == _body_key(b or "")
-
-
-def settle_this_meeting(doc: ParsedDocument) -> None:
-    """Per item, at most one decision is this meeting's: the committee's own, of the meeting
-    day (or undated). Agendas have none: their decisions were taken at other meetings."""
-    for item in doc.items:
-        for decision in item.decisions:
-            decision.this_meeting = False
-        if doc.kind != "minutes":
-            continue
-        for decision in item.decisions:
-            if same_body(decision.body, doc.committee) and decision.date in (None, doc.date):
-                decision.this_meeting = True
-                break
 
 
 def own_decision_written(doc: ParsedDocument) -> bool:
@@ -311,83 +279,3 @@ def split_party(name: str) -> tuple[str, str | None]:
     if match:
         return name[: match.start()].strip(), match.group(1)
     return name, None
-
-
-# --- Municipality --------------------------------------------------------------------------
-
-# Mail domains that do not spell their municipality's name (the others are matched by name).
-_DOMAIN_ABBREVIATIONS = {
-    "balk": "Ballerup",
-    "kk": "København",
-    "htk": "Høje-Taastrup",
-    "ltk": "Lyngby-Taarbæk",
-    "brk": "Bornholm",
-}
-_MENTION = re.compile(r"\b([A-ZÆØÅ][\w-]+)\s+(?:Kommunes?|Regionskommunes?)\b")
-_TOWN_HALL = re.compile(r"\b([A-ZÆØÅ][\w-]+)\s+Rådhus\b")
-_FOLDS = (
-    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
-    str.maketrans({"æ": "ae", "ø": "o", "å": "aa"}),
-    str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
-)
-
-
-def _authority(name: str) -> str | None:
-    # Pure Python reference data; imported late so the parsing package loads without it.
-    from minutes.data.municipalities import by_name
-
-    found = by_name(name)
-    return found.name if found else None
-
-
-def _ascii_keys(name: str) -> set[str]:
-    lowered = unicodedata.normalize("NFC", name).lower()
-    return {re.sub(r"[^a-z0-9]", "", lowered.translate(fold)) for fold in _FOLDS}
-
-
-def municipality_from_domain(domain: str) -> str | None:
-    """The municipality a mail domain belongs to ("ballerup.dk", "balk.dk"), or None."""
-    from minutes.data.municipalities import MUNICIPALITIES
-
-    labels = domain.lower().strip(".").split(".")
-    if len(labels) < 2:
-        return None
-    stem = re.sub(r"-?kommune$|-?kom$", "", labels[-2])
-    if stem in _DOMAIN_ABBREVIATIONS:
-        return _authority(_DOMAIN_ABBREVIATIONS[stem])
-    for authority in MUNICIPALITIES:
-        base = re.sub(r"\s+(?:Kommune|Regionskommune)$", "", authority.name)
-        if authority.kind == "municipality" and stem in _ascii_keys(base):
-            return authority.name
-    return None
-
-
-def detect_municipality(
-    *, labels: Iterable[str] = (), emails: Iterable[str] = (), content: Iterable[str] = ()
-) -> str | None:
-    """The publishing municipality from what the export says about itself.
-
-    In order of trust: a municipality named in the meeting's own labels (place, committee:
-    "Ballerup Rådhus", "Gentofte Kommune"), the mail domain most of its people write from,
-    then the municipality the item texts name most often.
-    """
-    for text in labels:
-        for pattern, suffix in ((_MENTION, " Kommune"), (_TOWN_HALL, "")):
-            for match in pattern.finditer(text):
-                name = _authority(match.group(1) + suffix) or _authority(match.group(1))
-                if name:
-                    return name
-    domains = Counter(
-        address.rsplit("@", 1)[1].lower() for address in emails if "@" in address.strip()
-    )
-    for domain, _count in domains.most_common():
-        name = municipality_from_domain(domain)
-        if name:
-            return name
-    mentions: Counter[str] = Counter()
-    for text in content:
-        for match in _MENTION.finditer(text):
-            name = _authority(match.group(1) + " Kommune") or _authority(match.group(1))
-            if name:
-                mentions[name] += 1
-    return mentions.most_common(1)[0][0] if mentions else None
