@@ -77,8 +77,8 @@ def test_a_changed_page_is_a_new_version_of_its_item_only():
     meeting = ingest(ITEM_3, "punkt-3.html").meeting
     item_3 = meeting.items.get(number=3)
     changed = ITEM_5.replace(
-        "Indstillingen blev godkendt uden afstemning.".encode(),
-        "Indstillingen blev godkendt med 6 stemmer mod 3.".encode(),
+        b"Indstillingen blev godkendt uden afstemning.",
+        b"Indstillingen blev godkendt med 6 stemmer mod 3.",
     )
     result = ingest(changed, "punkt-5-rettet.html")
     assert result.status == "updated"
