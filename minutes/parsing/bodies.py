@@ -102,6 +102,16 @@ def same_body(a: str | None, b: str | None) -> bool:
     return (town_first is None) != (town_second is None) and _key(rest_first) == _key(rest_second)
 
 
+def has_own_decisions(doc: ParsedDocument) -> bool:
+    """Whether any item holds a decision of the meeting's own body dated the meeting day:
+    whatever the header says, such a document records the meeting's decisions (minutes)."""
+    return doc.date is not None and any(
+        same_body(decision.body, doc.committee) and decision.date == doc.date
+        for item in doc.items
+        for decision in item.decisions
+    )
+
+
 def settle_this_meeting(doc: ParsedDocument) -> None:
     """Per item, at most one decision is this meeting's: the first of the meeting's own body
     dated the meeting day (without a known meeting date, that body's last). A different body on

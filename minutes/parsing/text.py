@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from .attendance import apply_attendance_notes, dedupe
-from .bodies import settle_this_meeting
+from .bodies import has_own_decisions, settle_this_meeting
 from .documents import looks_like_memo, parse_document
 from .header import parse_header
 from .item_body import case_number_before, closed_parts, metadata_case, parse_item
@@ -152,11 +152,10 @@ def parse_text(
             candidate, body, before.get(candidate.index), claimed, doc, closed_part[candidate.index]
         )
         doc.items.append(item)
-    settle_this_meeting(doc)
-    if doc.kind == "agenda" and any(d.this_meeting for i in doc.items for d in i.decisions):
+    if doc.kind == "agenda" and has_own_decisions(doc):
         # "Dagsorden" over minutes with this meeting's decisions: the decisions are real.
         doc.kind = "minutes"
         doc.warnings.append("overskriften siger dagsorden, men punkterne har mødets beslutninger")
-        settle_this_meeting(doc)
+    settle_this_meeting(doc)
     apply_attendance_notes(doc, header.text)
     return doc

@@ -122,3 +122,16 @@ def test_the_text_parser_falls_back_to_the_file_name_for_the_municipality():
     assert parse_text(text, filename="ballerup_teknik.txt").municipality == "Ballerup Kommune"
     named = "Gentofte Kommune\n" + text
     assert parse_text(named, filename="ballerup_teknik.txt").municipality == "Gentofte Kommune"
+
+
+def test_an_agenda_header_over_this_meetings_decisions_is_minutes():
+    from minutes.parsing import parse
+
+    doc = parse(
+        "DAGSORDEN Socialudvalget d. 05-03-2020\n\nPunkt 1: Budgetopfølgning\n20/1235\n\n"
+        "Indstilling\nAdministrationen indstiller, at budgetopfølgningen godkendes.\n\n"
+        "Beslutning Socialudvalget den 05-03-2020\nGodkendt.\n".encode()
+    )
+    assert doc.kind == "minutes"
+    assert "overskriften siger dagsorden, men punkterne har mødets beslutninger" in doc.warnings
+    assert [(d.body, d.this_meeting) for d in doc.items[0].decisions] == [("Socialudvalget", True)]
