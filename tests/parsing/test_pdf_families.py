@@ -166,6 +166,10 @@ def test_firstagenda_agenda_with_empty_beslutninger_blocks_stays_an_agenda():
     )
     start = agenda.index("Beslutninger\nBørne- og Skoleudvalget godkendte")
     agenda = agenda[:start] + "Beslutninger\n.\n\n" + agenda[agenda.index("Resume") :]
+    # An agenda's Sagsforløb cannot list the meeting's own decision yet.
+    own = "Udvalg: Børne- og Skoleudvalget\nDato: 12-03-2025\nPunktnummer: 3\nTaget til efterretning.\n"
+    assert own in agenda
+    agenda = agenda.replace(own, "")
     doc = parse_text(agenda)
     assert doc.kind == "agenda"
     assert decisions_of(doc)[1] == [] and decisions_of(doc)[4] == []
