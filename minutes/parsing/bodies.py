@@ -13,6 +13,7 @@ meeting: the meeting's own body's, on the meeting date (fixtures/formats/expecte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from minutes.data.municipalities import Authority, by_name
 
@@ -89,6 +90,7 @@ def authority_in_name(name: str) -> Authority | None:
     return _authority_prefix(name.split())[0]
 
 
+@lru_cache(maxsize=4096)  # asked for every decision of every item, of a few names per file
 def same_body(a: str | None, b: str | None) -> bool:
     """Whether two spellings name one body: whatever the case, the genitive, a code ("(KMU)")
     or a term ("2022-2025"), and with or without the municipality's name ("Aarhus Byråd" is

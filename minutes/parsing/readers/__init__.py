@@ -21,6 +21,9 @@ from typing import Any
 from ..model import ParsedDocument, ParseError
 from ..sniff import FileKind, decode_text, sniff
 
+# About ten pages of text: enough for every family's header and its first items.
+FINGERPRINT_CHARS = 30_000
+
 
 @dataclass
 class Source:
@@ -47,6 +50,13 @@ class Source:
         if self.kind in {"xml", "zip"}:
             raise ParseError("Filen er struktureret data uden en læser, der kender formatet")
         return decode_text(self.data)
+
+    def opening(self) -> str | None:
+        """The first pages of a PDF or text file, where a system's fingerprints stand (header,
+        labels, the first items): the readers look there only, so choosing a reader costs the
+        same for a long file as for a short one."""
+        text = self.readable_text()
+        return text[:FINGERPRINT_CHARS] if text is not None else None
 
     def readable_text(self) -> str | None:
         """The text of a PDF or text file, for a family reader's fingerprints; None for other

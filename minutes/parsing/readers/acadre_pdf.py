@@ -22,7 +22,7 @@ from collections import Counter
 
 from ..model import ParsedDocument
 from ..vocabulary import SIGNATURE_TITLES
-from . import Reader, Source, general
+from . import FINGERPRINT_CHARS, Reader, Source, general
 
 NAME = "acadre-pdf"
 
@@ -45,14 +45,19 @@ _DATE_START = re.compile(r"^\s*(?:den\s+)?\d{1,2}[-.]\d{1,2}[-.]\d{4}\s*$", re.I
 def accepts(source: Source) -> bool:
     """`Sagen afgøres i:` is Acadre's own field; without it, dated `Beslutning i … den` headings
     with the yearly running numbers or the signature page."""
-    text = source.readable_text()
+    text = source.opening()
     if not text:
         return False
-    if _AFGORES.search(text):
+    # The plain words first: a regex scan of every line costs more than the whole choice.
+    if "afgøres i" in text and _AFGORES.search(text):
         return True
-    if not _DATED_DECISION.search(text):
+    lowered = text.lower()
+    if "beslutning i " not in lowered or not _DATED_DECISION.search(text):
         return False
-    return bool(_RUNNING_NUMBER.search(text)) and bool(_SIGNATURE_MARK.search(text))
+    if not _RUNNING_NUMBER.search(text):
+        return False
+    # The signature page closes the document: looked for in its last pages.
+    return bool(_SIGNATURE_MARK.search((source.readable_text() or "")[-FINGERPRINT_CHARS:]))
 
 
 def prepare(text: str) -> str:

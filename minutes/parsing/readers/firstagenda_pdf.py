@@ -45,7 +45,7 @@ _ITEM_LINE = re.compile(r"^\s*Punkt \d{1,3}:")
 
 
 def accepts(source: Source) -> bool:
-    text = source.readable_text()
+    text = source.opening()
     if not text or not _ITEM.search(text):
         return False
     marks = bool(_HEADER.search(text[:5000])) + sum(bool(mark.search(text)) for mark in _MARKS)

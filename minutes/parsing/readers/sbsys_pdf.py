@@ -51,7 +51,7 @@ def _working_group(text: str) -> bool:
 
 
 def accepts(source: Source) -> bool:
-    text = source.readable_text()
+    text = source.opening()
     if not text:
         return False
     if _working_group(text):
