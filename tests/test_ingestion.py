@@ -28,7 +28,8 @@ from minutes.models import (
     StagedUpload,
     UploadAudit,
 )
-from minutes.services.ingestion import IngestError, detect_municipality, ingest_file
+from minutes.services.ingestion import IngestError, ingest_file
+from minutes.services.reading import detect_municipality
 from minutes.services.upload import expand, from_path
 
 from .conftest import FIXTURES, ingest_seeds, seed_path

@@ -18,11 +18,9 @@ from minutes.parsing import ParsedDocument
 from minutes.parsing.model import Kind
 from minutes.services.contents import write_contents
 from minutes.services.ingestion import (
-    IngestError,
     IngestResult,
     Prepared,
     committee_name,
-    corrections_record,
     ingest_file,
     lock_municipality,
     meeting_fields,
@@ -32,6 +30,7 @@ from minutes.services.ingestion import (
     precheck,
     prepare,
 )
+from minutes.services.reading import IngestError, corrections_record
 
 # Files per ingest_batch call (the ingest command, the benchmark): large enough that a batch
 # costs little per file, small enough that a batch the database refuses costs little to redo.

@@ -8,16 +8,15 @@ from minutes.models import Meeting, SourceFile
 from minutes.parsing import ParsedDocument
 from minutes.services.contents import document_fingerprint, meeting_fingerprint
 from minutes.services.ingestion import (
-    IngestError,
     IngestResult,
     lock_municipality,
     no_step,
     prepare,
     store_document,
     store_meeting,
-    stored_corrections,
 )
 from minutes.services.item_pages import store_item_page
+from minutes.services.reading import IngestError, stored_corrections
 
 
 class _NothingChanged(Exception):

@@ -35,7 +35,7 @@ from minutes.services.batch import (
     ingest_batch,
     recover_connection,
 )
-from minutes.services.ingestion import IngestError, resolve_municipality
+from minutes.services.reading import IngestError, resolve_municipality
 from minutes.services.upload import from_path
 
 MANIFEST = "manifest.json"

@@ -14,7 +14,7 @@ from django.db.models import Q
 from tqdm import tqdm
 
 from minutes.models import SourceFile
-from minutes.services.ingestion import IngestError, resolve_municipality
+from minutes.services.reading import IngestError, resolve_municipality
 from minutes.services.rebuild import rebuild_from_source
 
 
