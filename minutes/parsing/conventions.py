@@ -409,8 +409,12 @@ def _votes_in_sentence(sentence: str) -> list[Vote]:
 
 # --- Attendance notes ----------------------------------------------------------------------
 
-NAME_WORD = r"(?:[A-ZÆØÅ]\.(?:[ ]?[A-ZÆØÅ]\.)*|[A-ZÆØÅ][\w\-'’]*)"
-_NAME = rf"{NAME_WORD}(?:[ ]+(?:{NAME_WORD}|la|von|de|van|af|du|le))*"
+# A word of a name starts a word (never inside one) and is at most 40 letters: both keep the
+# note patterns below linear on a text of one endless word ("ØØØ…").
+NAME_WORD = r"(?<!\w)(?:[A-ZÆØÅ]\.(?:[ ]?[A-ZÆØÅ]\.)*|[A-ZÆØÅ][\w\-'’]{0,40})"
+# A name has at most eight words: bounded, so that a long run of capitalised words ("Punkt
+# Punkt …") is tried in linear time instead of once from every word (quadratic).
+_NAME = rf"{NAME_WORD}(?:[ ]+(?:{NAME_WORD}|la|von|de|van|af|du|le)){{0,7}}"
 _PARTY_SUFFIX = r"(?:[ ]*\((?P<party>[A-ZÆØÅ]{1,2})\))?"
 _ABSENT_NOTE = re.compile(
     rf"(?P<name>{_NAME}){_PARTY_SUFFIX}[ ]+(?:var|er|meldte)[ ]+(?:fraværende|afbud)"
