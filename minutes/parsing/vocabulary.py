@@ -220,9 +220,16 @@ BODY_DATE_LINE = re.compile(
 )
 # The same without a comma needs "den": "Økonomiudvalget den 12. maj 2021".
 BODY_DEN_LINE = re.compile(r"^(?P<body>[A-ZÆØÅ][^,:]{2,80}?)\s+(?:den|d\.)\s+(?P<date>.+?)\s*:?$")
+# A word that ends a body's name ("Økonomiudvalget", "Byrådet", "Regionsrådet").
 BODY_WORD = re.compile(
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|byråd(?:et)?|direktion(?:en)?|forsamling(?:en)?"
     r"|borgerrepræsentation(?:en)?|nævn(?:et)?|komit[eé](?:en)?|forum|kollegi(?:et|um)?|udvalg)$",
+    re.IGNORECASE,
+)
+# A body named anywhere in a phrase (a page header or breadcrumb: "Referat – Økonomiudvalget").
+BODY_MENTION = re.compile(
+    r"udvalg|råd(?:et)?\b|bestyrelse|repræsentation|magistrat|nævn|forsamling|komit[eé]|forum"
+    r"|kollegi|styrelse",
     re.IGNORECASE,
 )
 

@@ -17,7 +17,6 @@ from typing import Literal
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from minutes.data.municipalities import by_name
 from minutes.models import (
     Committee,
     Document,
@@ -34,6 +33,7 @@ from minutes.services.contents import write_contents
 from minutes.services.reading import (
     IngestError,
     Missing,
+    archive_municipality,
     corrections_record,
     detected_municipality,
     given_municipality,
@@ -118,8 +118,7 @@ def prepare(
     if chosen is None and parsed.municipality:
         # The reader found it where the file says who published it (a page's frame, a mail
         # domain, a letterhead): better evidence than names in the text.
-        authority = by_name(parsed.municipality)
-        chosen = Municipality.objects.filter(code=authority.code).first() if authority else None
+        chosen = archive_municipality(parsed.municipality)
     if chosen is None:
         try:
             chosen = detected_municipality(file_name, parsed)

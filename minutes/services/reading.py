@@ -57,13 +57,17 @@ class IngestError(Exception):
         return bool(self.problems) and not self.missing
 
 
+def archive_municipality(name: str) -> Municipality | None:
+    """The archive's municipality for a name in any common spelling, or None."""
+    authority = by_name(name)
+    return Municipality.objects.filter(code=authority.code).first() if authority else None
+
+
 def resolve_municipality(name: str) -> Municipality:
     """The archive's municipality for a name in any common spelling, or an error with a suggestion."""
-    authority = by_name(name)
-    if authority is not None:
-        found = Municipality.objects.filter(code=authority.code).first()
-        if found is not None:
-            return found
+    found = archive_municipality(name)
+    if found is not None:
+        return found
     hint = suggest(name)
     reason = f"Kommunen '{name}' findes ikke"
     raise IngestError("", f"{reason}; mente du '{hint}'?" if hint else f"{reason}.")

@@ -47,6 +47,7 @@ from ..html import (
     strip_chrome,
 )
 from ..model import Decision, Item, ParsedDocument, ParseError, Section
+from ..vocabulary import BODY_MENTION
 from . import Reader, Source
 
 NAME = "item-page-html"
@@ -63,11 +64,6 @@ DATE_FIRST = re.compile(
 )
 # The number alone, in its own element before the title.
 BARE_NUMBER = re.compile(r"^(?:(?:dagsordens)?punkt|pkt\.?)?\s*(\d{1,3})\s*[.:]?$", re.I)
-BODY_WORD = re.compile(
-    r"udvalg|råd(?:et)?\b|bestyrelse|repræsentation|magistrat|nævn|forsamling|komit[eé]|forum"
-    r"|kollegi|styrelse",
-    re.IGNORECASE,
-)
 MEETING_OF = re.compile(r"\bmødet?\s+(?:i|for)\s+(?P<body>.+?)(?:\s+(?:den|d\.)\s+|,|$)", re.I)
 LABEL = re.compile(
     r"^(?P<label>udvalg|forum|mødedato|dato|mødested|sted|tidspunkt|mødetidspunkt)\s*:\s*"
@@ -306,7 +302,7 @@ def _meeting(texts: list[str]) -> tuple[str | None, date | None, str | None, str
 
 def _body_in(text: str) -> str | None:
     meeting_of = MEETING_OF.search(text)
-    if meeting_of and BODY_WORD.search(meeting_of["body"]):
+    if meeting_of and BODY_MENTION.search(meeting_of["body"]):
         return nominative(meeting_of["body"])
     for part in SEPARATORS.split(text):
         part = clean(
@@ -314,7 +310,7 @@ def _body_in(text: str) -> str | None:
         )
         if (
             part
-            and BODY_WORD.search(part)
+            and BODY_MENTION.search(part)
             and not find_date(part)
             and len(part) <= 80
             and not re.search(r"\b(?:dagsordener|referater|kommune)\b", part, re.I)
