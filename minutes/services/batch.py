@@ -116,6 +116,7 @@ def ingest_batch(
             continue
         seen_meetings.add(key)
         candidates.append((index, prepared))
+    step("parse")
     existing = _stored_meetings([prepared for _, prepared in candidates])
     batch: list[tuple[int, Prepared]] = []
     for index, prepared in candidates:

@@ -45,6 +45,49 @@ def test_find_date(text, expected):
     assert find_date(text) == expected
 
 
+def _printed_dates():
+    """Every way the minutes print a date, for days across decades, month ends, leap days and
+    days that do not exist."""
+    spellings = {
+        1: ("januar", "jan."),
+        2: ("februar", "feb"),
+        3: ("marts", "mar."),
+        4: ("april", "apr"),
+        5: ("maj", "Maj"),
+        6: ("juni", "jun."),
+        7: ("juli", "jul"),
+        8: ("august", "aug."),
+        9: ("september", "sept.", "sep"),
+        10: ("oktober", "okt."),
+        11: ("november", "nov"),
+        12: ("december", "dec."),
+    }
+    for year in (1899, 1900, 1999, 2000, 2012, 2024, 2025, 2100, 2101):
+        for month in range(1, 13):
+            for day in (1, 9, 10, 28, 29, 30, 31):
+                yield f"{day}-{month}-{year}"
+                yield f"{day:02d}.{month:02d}.{year}"
+                yield f"{day}/{month}-{year}"
+                yield f"{year}-{month:02d}-{day:02d}"
+                for name in spellings[month]:
+                    yield f"{day}. {name} {year}"
+                    yield f"{day} {name} {year}"
+
+
+def test_plain_dates_are_read_as_dateparser_reads_them(monkeypatch):
+    """The fast reading of plain dates (2-6-2021, 2021-06-02, 2. juni 2021) gives what
+    dateparser gives for every one of them, impossible days and years out of range included."""
+    from minutes.parsing import conventions
+
+    tokens = list(_printed_dates())
+    fast = [conventions._parse_date_token.__wrapped__(token) for token in tokens]
+    monkeypatch.setattr(conventions, "_PLAIN_DATE", __import__("re").compile(r"(?!)"))
+    slow = [conventions._parse_date_token.__wrapped__(token) for token in tokens]
+    differ = [(t, f, s) for t, f, s in zip(tokens, fast, slow, strict=True) if f != s]
+    assert not differ, differ[:10]
+    assert date(2024, 2, 29) in fast and fast.count(None) > 100
+
+
 def test_find_time():
     assert find_time("kl. 9.30") == "09:30"
     assert find_time("kl. 16") == "16:00"

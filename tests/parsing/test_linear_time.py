@@ -19,6 +19,7 @@ GROWING = {
     "one endless word": lambda n: "REFERAT " + "Ø" * n,
     "names before a note": lambda n: HEADER + "Anna Hansen " * n + "var fraværende.",
     "open brackets": lambda n: HEADER + "(" * (n * 10),
+    "nested elements": lambda n: "<html><body>" + "<div>" * n + HEADER + "</div>" * n,
 }
 
 
@@ -37,3 +38,14 @@ def test_four_times_the_input_takes_about_four_times_as_long(make):
     small, large = seconds(make(1500)), seconds(make(6000))
     # 0.05 s of slack: below that the fixed costs of a parse dominate.
     assert large <= 8 * small + 0.05, (small, large)
+
+
+def test_a_page_nested_deeper_than_any_real_page_is_refused_saying_how_deep():
+    page = "<html><body>" + "<div>" * 8000 + HEADER + "1. Punkt" + "</div>" * 8000
+    with pytest.raises(ParseError, match=r"indlejret i 8\.00\d niveauer \(højst 256\)"):
+        parse(page.encode("utf-8"), filename="side.html")
+    # A page as deep as the limit is read.
+    page = (
+        "<html><body>" + "<div>" * 250 + "<h1>Referat Byrådet 1. januar 2020</h1>" + "</div>" * 250
+    )
+    assert parse(page.encode("utf-8"), filename="side.html").kind
