@@ -8,11 +8,10 @@ from .data.municipalities import suggest
 from .filters import CLOSED_CHOICES
 from .models import Decision
 from .search_options import (
-    committee_choices,
     find_committees,
     find_municipality,
     has_meetings,
-    municipality_choices,
+    list_choices,
     year_choices,
 )
 
@@ -178,10 +177,10 @@ class SearchForm(forms.Form):
             ]
 
         chosen_slug = self.cleaned_data.get("kommune") if hasattr(self, "cleaned_data") else None
+        municipalities, committees = list_choices(chosen_slug or None)
         self.fields["kommune"].widget.choices = [("", "Alle kommuner")] + labelled(
-            "kommune", municipality_choices()
+            "kommune", municipalities
         )
-        committees = committee_choices(chosen_slug or None)
         self.fields["udvalg"].widget.choices = [
             ("", "Alle udvalg" if chosen_slug else "Alle udvalg i alle kommuner")
         ] + labelled("udvalg", committees)

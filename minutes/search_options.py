@@ -11,28 +11,34 @@ from .models import Committee, Meeting, Municipality
 from .services.reading import archive_municipality
 
 
-def _with_meetings(municipalities):
-    return municipalities.filter(
-        Exists(Meeting.objects.filter(committee__municipality=OuterRef("pk")))
+def _has_meetings(committee_field: str = "committee"):
+    return Exists(Meeting.objects.filter(**{committee_field: OuterRef("pk")}))
+
+
+def list_choices(
+    municipality_slug: str | None,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The municipality list and the committee list, (slug, name) by name, in one query.
+
+    Municipalities: every one with minutes in the archive. Committees: the chosen
+    municipality's, otherwise each committee name once (without a municipality, a committee
+    slug means that committee in every municipality — see ItemSearchFilter.filter_committee).
+    """
+    rows = (
+        Committee.objects.filter(_has_meetings())
+        .order_by("municipality__name", "name")
+        .values_list("municipality__slug", "municipality__name", "slug", "name")
     )
-
-
-def municipality_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every municipality with minutes in the archive, by name."""
-    return list(_with_meetings(Municipality.objects.order_by("name")).values_list("slug", "name"))
-
-
-def committee_choices(municipality_slug: str | None) -> list[tuple[str, str]]:
-    """(slug, name) of the committees with meetings: the municipality's own when one is chosen,
-    otherwise each committee name once (without a municipality, a committee slug means that
-    committee in every municipality — see ItemSearchFilter.filter_committee)."""
-    committees = Committee.objects.filter(Exists(Meeting.objects.filter(committee=OuterRef("pk"))))
-    if municipality_slug:
-        committees = committees.filter(municipality__slug=municipality_slug)
-    names: dict[str, str] = {}
-    for slug, name in committees.order_by("name").values_list("slug", "name"):
-        names.setdefault(slug, name)
-    return sorted(names.items(), key=lambda pair: pair[1].lower())
+    municipalities: dict[str, str] = {}
+    committees: dict[str, str] = {}
+    for municipality_slug_, municipality_name, slug, name in rows:
+        municipalities.setdefault(municipality_slug_, municipality_name)
+        if not municipality_slug or municipality_slug_ == municipality_slug:
+            committees.setdefault(slug, name)
+    return (
+        list(municipalities.items()),
+        sorted(committees.items(), key=lambda pair: pair[1].lower()),
+    )
 
 
 def year_choices() -> list[int]:
@@ -43,20 +49,24 @@ def year_choices() -> list[int]:
 def find_municipality(value: str) -> Municipality | None:
     """The archive's municipality for a slug, or a name in any common spelling
     ("Høje-Taastrup", "høje-taastrup kommune")."""
-    found = Municipality.objects.filter(slug=value.strip().lower()).first()
+    found = (
+        Municipality.objects.annotate(has_meetings=_has_meetings("committee__municipality"))
+        .filter(slug=value.strip().lower())
+        .first()
+    )
     return found or archive_municipality(value.strip())
 
 
 def has_meetings(municipality: Municipality) -> bool:
+    if hasattr(municipality, "has_meetings"):  # annotated by find_municipality
+        return municipality.has_meetings
     return Meeting.objects.filter(committee__municipality=municipality).exists()
 
 
 def find_committees(value: str, municipality: Municipality | None) -> list[Committee]:
     """The committees a slug or name means: within the municipality when one is chosen,
     otherwise every municipality's committee of that name."""
-    committees = Committee.objects.select_related("municipality").filter(
-        Exists(Meeting.objects.filter(committee=OuterRef("pk")))
-    )
+    committees = Committee.objects.select_related("municipality").filter(_has_meetings())
     if municipality is not None:
         committees = committees.filter(municipality=municipality)
     value = value.strip()

@@ -334,7 +334,7 @@ def _check(response, url: str) -> None:
     elif "text/csv" in content_type:
         text = response.content.decode("utf-8-sig")
         assert not XML_ILLEGAL.search(text), url
-        for row in list(csv.reader(io.StringIO(text)))[1:]:
+        for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]:
             assert not any(cell.startswith(FORMULA_START) for cell in row), (url, row)
 
 
