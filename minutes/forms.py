@@ -181,9 +181,9 @@ class SearchForm(forms.Form):
         self.fields["kommune"].widget.choices = [("", "Alle kommuner")] + labelled(
             "kommune", municipalities
         )
-        self.fields["udvalg"].widget.choices = [
-            ("", "Alle udvalg" if chosen_slug else "Alle udvalg i alle kommuner")
-        ] + labelled("udvalg", committees)
+        self.fields["udvalg"].widget.choices = [("", "Alle udvalg")] + labelled(
+            "udvalg", committees
+        )
         years = [str(y) for y in year_choices()]
         current = str(self.data.get("aar") or "") if self.is_bound else ""
         if current and current not in years and "aar" not in self.errors:
