@@ -131,11 +131,8 @@ def csv_response(
     return response
 
 
-def json_response(payload: dict[str, Any], file_name: str | None = None) -> JsonResponse:
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    if file_name:
-        response["Content-Disposition"] = f'inline; filename="{file_name}"'
-    return response
+def json_response(payload: dict[str, Any]) -> JsonResponse:
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 # --- A case's decision trail -----------------------------------------------------------------

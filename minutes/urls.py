@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
-from . import exports, feeds, search_views, views
+from . import api_schema, exports, feeds, search_views, views
 from .sitemaps import SITEMAPS
 
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/search", search_views.search_api, name="search_api"),
     path("api/search.csv", search_views.search_csv, name="search_csv"),
     path("api/", exports.api_docs, name="api_docs"),
+    path("api/openapi.json", api_schema.openapi_json, name="openapi"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",

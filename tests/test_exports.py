@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from minutes.forms import SearchForm
 from minutes.models import AgendaItem, Decision
 from minutes.selectors import decision_trail, get_case
 
@@ -177,3 +178,55 @@ def test_case_and_committee_pages_link_their_exports(client):
     assert 'href="/hoeje-taastrup/sager/17-10000/beslutninger.csv"' in html
     html = client.get("/hoeje-taastrup/arbejdsmarkedsudvalget/").content.decode()
     assert 'href="/hoeje-taastrup/arbejdsmarkedsudvalget/punkter.csv"' in html
+
+
+# --- The OpenAPI description ------------------------------------------------------------------
+
+EXAMPLE_PATH_VALUES = {
+    "kommune": "hoeje-taastrup",
+    "sagsnummer": "17-10000",
+    "udvalg": "arbejdsmarkedsudvalget",
+}
+
+
+def _resolve(schema: dict, document: dict) -> dict:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return document["components"]["schemas"][name]
+    return schema
+
+
+def test_openapi_describes_every_endpoint_as_it_answers(client):
+    document = client.get("/api/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    search_parameters = [p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]]
+    # Every parameter the form takes is described, and nothing else.
+    assert search_parameters == [*SearchForm.base_fields, "side"]
+    schemas = document["components"]["schemas"]
+    for path, methods in document["paths"].items():
+        url = path
+        for name, value in EXAMPLE_PATH_VALUES.items():
+            url = url.replace("{" + name + "}", value)
+        response = client.get(url, {"q": "botilbud"} if path.startswith("/api/") else {})
+        assert response.status_code == 200, url
+        described = methods["get"]["responses"]["200"]["content"]
+        if "text/csv" in described:
+            assert response["Content-Type"].startswith("text/csv")
+            header = response.content.decode("utf-8-sig").splitlines()[0].split(";")
+            assert ", ".join(header) in methods["get"]["responses"]["200"]["description"]
+            continue
+        schema = _resolve(described["application/json"]["schema"], document)
+        data = response.json()
+        assert set(data) == set(schema["properties"]), url
+        for key, value in data.items():
+            inner = schema["properties"][key]
+            if inner.get("type") == "array" and value and "$ref" in inner.get("items", {}):
+                item_schema = _resolve(inner["items"], document)
+                assert set(value[0]) == set(item_schema["properties"]), (url, key)
+                decision = value[0].get("decision")
+                if decision:
+                    assert set(decision) == set(schemas["Decision"]["properties"])
+
+
+def test_the_api_page_links_the_openapi_description(client):
+    assert 'href="/api/openapi.json"' in client.get("/api/").content.decode()
