@@ -106,7 +106,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         results=results,
         page=page,
-        documents=_documents(results.documents),
+        documents=_documents(results.documents, form.municipality),
         page_query=_query_string(form),
         feed_query=_query_string(form, sortering=None),
     )
@@ -154,10 +154,13 @@ def _option_counts(
     return counts, complete
 
 
-def _documents(sections) -> list[dict[str, Any]]:
-    """The matching document sections, one entry per document with its sections' headings."""
+def _documents(sections, municipality) -> list[dict[str, Any]]:
+    """The matching document sections, one entry per document with its sections' headings;
+    only the chosen municipality's documents when one is chosen."""
     documents: dict[int, dict[str, Any]] = {}
     for section in sections:
+        if municipality is not None and section.document.municipality_id != municipality.pk:
+            continue
         entry = documents.setdefault(
             section.document_id, {"document": section.document, "headings": []}
         )

@@ -238,6 +238,12 @@ def test_documents_are_listed_once_with_their_headings_as_text(client):
     assert "<em>Sociale Serviceydelse</em>" in block
 
 
+def test_documents_of_other_municipalities_are_left_out_when_one_is_chosen(client):
+    html = _page(client, q="botilbud", kommune="lyngby-taarbaek")
+    assert 'id="documents-heading"' not in html
+    assert 'id="documents-heading"' in _page(client, q="botilbud", kommune="hoeje-taastrup")
+
+
 def test_the_form_offers_no_lists_unless_asked():
     """The API, CSV and feed validate with the same form without building the lists."""
     form = SearchForm({"q": "x", "kommune": "hoeje-taastrup"})
