@@ -6,7 +6,6 @@ stopped by the statement timeout gives a friendly message with status 503, never
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
@@ -18,11 +17,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from .boundary import spreadsheet_cell
+from . import selectors
+from .exports import ITEM_COLUMNS, csv_response, flat_item_row, item_records
 from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
-from .search import PAGE_SIZE, SearchResults, result_rows, run_search
+from .highlight import highlighter_for
+from .item_decisions import item_outcomes
+from .models import AgendaItem
+from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
+from .text import danish_date
 
 TIMEOUT_MESSAGE = (
     "Søgningen tog for lang tid og blev stoppet. Prøv med flere eller mere præcise ord, "
@@ -31,8 +36,15 @@ TIMEOUT_MESSAGE = (
 INVALID_MESSAGE = "Søgningen kunne ikke forstås. Se fejlene i formularen."
 CSV_LIMIT = 1000
 FEED_ENTRIES = 50
-FACET_TITLES = {"kommune": "Kommune", "udvalg": "Udvalg", "aar": "År", "udfald": "Beslutning"}
-FILTER_NAMES = ("kommune", "udvalg", "fra", "til", "aar", "udfald", "lukket")
+FILTER_NAMES = ("kommune", "udvalg", "aar", "fra", "til", "udfald", "lukket")
+# The empty search page shows these as links: one of each kind of search.
+EXAMPLES = [
+    ("botilbud", "et ord"),
+    ('"plan for det specialiserede socialområde"', "en frase"),
+    ("frivillig*", "alle ord, der begynder sådan"),
+    ("budget -anlæg", "uden et ord"),
+    ("17/10000", "et sagsnummer"),
+]
 
 
 def _params(form: SearchForm) -> dict[str, Any]:
@@ -65,8 +77,19 @@ def _timeout_response(request: HttpRequest, form: SearchForm, *, json: bool = Fa
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "results": None, "page": None}
-    if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
-        return render(request, "minutes/search.html", context)
+    valid = form.is_bound and form.is_valid()
+    canonical = form.normalised_query() if valid else None
+    if canonical is not None:
+        # The URL named a municipality or committee by name: the slug's URL shows it chosen.
+        return redirect(reverse("minutes:search") + "?" + urlencode(canonical))
+    context["active_filters"] = _active_filters(form) if valid else []
+    if not valid or not form.cleaned_data["q"]:
+        form.offer_choices()
+        context.update(
+            examples=[(text, kind, urlencode({"q": text})) for text, kind in EXAMPLES],
+            municipalities=selectors.municipalities_with_content(),
+        )
+        return render(request, "minutes/search.html", context, status=400 if form.errors else 200)
     try:
         # A savepoint: a cancelled statement must not poison the surrounding transaction.
         with transaction.atomic():
@@ -75,57 +98,97 @@ def search(request: HttpRequest) -> HttpResponse:
                 return redirect(results.redirect_to)
             page = Paginator(results.items, PAGE_SIZE).get_page(request.GET.get("side"))
             results.attach_snippets(page.object_list)
+            _attach_outcomes(page.object_list, results.query)
+            form.offer_choices(*_option_counts(form, results))
     except OperationalError:
+        form.offer_choices()
         return _timeout_response(request, form)
     context.update(
         results=results,
         page=page,
-        facets=_facet_links(form, results),
-        active_filters=_active_filters(form),
+        documents=_documents(results.documents, form.municipality),
         page_query=_query_string(form),
         feed_query=_query_string(form, sortering=None),
     )
     return render(request, "minutes/search.html", context)
 
 
-def _facet_links(form: SearchForm, results: SearchResults) -> list[dict[str, Any]]:
-    groups = []
+def _attach_outcomes(items: list[AgendaItem], query: str) -> None:
+    """Each result's decision (or Indstilling) beside it, its first line with the search words
+    marked, and the title marked: two queries for the outcomes, two for the marking."""
+    outcomes = item_outcomes(items)
+    texts = []
+    for item in items:
+        outcome = outcomes[item.pk]
+        item.outcome = outcome
+        texts += [item.title, outcome.decision_first_line, outcome.recommendation_first_line]
+    highlighter = highlighter_for(query, texts)
+    for item in items:
+        mark = highlighter.mark if highlighter else escape
+        item.marked_title = mark(item.title)
+        item.decision_line = mark(item.outcome.decision_first_line)
+        item.recommendation_line = mark(item.outcome.recommendation_first_line)
+
+
+def _option_counts(
+    form: SearchForm, results: SearchResults
+) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The number of matches each choice of the filter lists gives, as "(12)" for its label.
+
+    A list already chosen shows no numbers: its facet counts only within the choice. Returns
+    the numbers and the lists whose facet is complete, where a choice without a number has 0.
+    """
+    if not results.count:
+        return {}, set()
+    about = "ca. " if results.count_is_estimate else ""
+    counts: dict[str, dict[str, str]] = {}
     for name, rows in results.facets.items():
-        if not rows:
+        if form.cleaned_data.get(name) not in (None, ""):
             continue
-        links = []
+        totals: dict[str, int] = {}
         for row in rows:
-            current = form.cleaned_data.get(name)
-            active = str(current) == str(row.slug) and all(
-                form.cleaned_data.get(k) == v for k, v in row.extra.items()
-            )
-            links.append(
-                {
-                    "label": row.label,
-                    "n": row.n,
-                    "active": active,
-                    "query": _query_string(form, **{name: row.slug, **row.extra}),
-                }
-            )
-        groups.append({"name": name, "title": FACET_TITLES[name], "links": links})
-    return groups
+            totals[str(row.slug)] = totals.get(str(row.slug), 0) + row.n
+        counts[name] = {value: f"({about}{n})" for value, n in totals.items()}
+    # The committee facet holds only the largest committees; estimates may miss small groups.
+    complete = set() if results.count_is_estimate else set(counts) - {"udvalg"}
+    return counts, complete
+
+
+def _documents(sections, municipality) -> list[dict[str, Any]]:
+    """The matching document sections, one entry per document with its sections' headings;
+    only the chosen municipality's documents when one is chosen."""
+    documents: dict[int, dict[str, Any]] = {}
+    for section in sections:
+        if municipality is not None and section.document.municipality_id != municipality.pk:
+            continue
+        entry = documents.setdefault(
+            section.document_id, {"document": section.document, "headings": []}
+        )
+        if section.heading and section.heading not in entry["headings"]:
+            entry["headings"].append(section.heading)
+    return list(documents.values())
 
 
 def _active_filters(form: SearchForm) -> list[dict[str, str]]:
-    """The filters in use, each with the link that removes it."""
+    """The filters in use by name, each with the link that removes it."""
+    named = {"kommune": form.municipality, "udvalg": form.committee}
     active = []
     for name in FILTER_NAMES:
         value = form.cleaned_data.get(name)
         if value in (None, ""):
             continue
         field = form.fields[name]
-        shown = dict(getattr(field, "choices", [])).get(value, value)
+        if named.get(name) is not None:
+            shown = named[name].name
+        elif hasattr(value, "strftime"):
+            shown = danish_date(value)
+        else:
+            shown = dict(getattr(field, "choices", [])).get(value, value)
+        changes: dict[str, Any] = {name: None}
+        if name == "kommune":
+            changes["udvalg"] = None  # the committee list belongs to the municipality
         active.append(
-            {
-                "label": field.label,
-                "value": str(shown),
-                "query": _query_string(form, **{name: None}),
-            }
+            {"label": field.label, "value": str(shown), "query": _query_string(form, **changes)}
         )
     return active
 
@@ -178,8 +241,11 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
     page = paginator.get_page(request.GET.get("side"))
     results.attach_snippets(page.object_list)
     rows = result_rows(results, page.object_list)
-    for row in rows:
-        row["url"] = request.build_absolute_uri(row["url"])
+    records = item_records(page.object_list, item_url_of(request, results))
+    for row, record in zip(rows, records, strict=True):
+        row["url"] = record["url"]
+        row["recommendation"] = record["recommendation"]
+        row["decision"] = record["decision"]
     payload.update(
         page=page.number,
         pages=paginator.num_pages,
@@ -205,53 +271,52 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
     return payload
 
 
-CSV_COLUMNS = [
-    ("url", "URL"),
-    ("municipality", "Kommune"),
-    ("committee", "Udvalg"),
-    ("meeting_date", "Mødedato"),
-    ("item_number", "Punkt"),
-    ("title", "Titel"),
-    ("case_number", "Sagsnummer"),
-    ("closed", "Lukket"),
-    ("snippet_section", "Afsnit"),
-    ("snippet", "Uddrag"),
-]
+CSV_COLUMNS = [*ITEM_COLUMNS, ("snippet_section", "Træf i afsnit"), ("snippet", "Uddrag")]
+
+
+def item_url_of(request: HttpRequest, results: SearchResults):
+    """The absolute address of a result on its meeting page, with the search words marked."""
+    return lambda item: request.build_absolute_uri(item_url(item, results.query))
 
 
 def search_csv(request: HttpRequest) -> HttpResponse:
-    """The first CSV_LIMIT results in the chosen order, one row each, for a spreadsheet.
-
-    Every cell goes through spreadsheet_cell: no character XML cannot hold, and a cell that
-    starts like a formula (`=`, `+`, `-`, `@`, tab, CR) starts with `'`, so a spreadsheet shows
-    it instead of running it.
-    """
+    """The first CSV_LIMIT results in the chosen order, one row each with its decision, for a
+    spreadsheet (see minutes.exports). A case number alone gives the case's agenda items."""
     form = SearchForm(request.GET or None)
     if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
-        return HttpResponse(INVALID_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        message = INVALID_MESSAGE
+        if form.errors:
+            message += "\n" + "\n".join(
+                f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     try:
         with transaction.atomic():
             results = run_search(_params(form))
             rows: list[dict[str, Any]] = []
-            if not results.redirect_to:
-                for start in range(0, min(results.count, CSV_LIMIT), 200):
-                    chunk = list(results.items[start : min(start + 200, CSV_LIMIT)])
-                    results.attach_snippets(chunk)
-                    rows += result_rows(results, chunk)
+            if results.redirect_to:
+                items = selectors.case_items(results.redirect_to)
+                for item in items:
+                    item.case = results.redirect_to
+                rows = [
+                    flat_item_row(r) for r in item_records(items, item_url_of(request, results))
+                ]
+            for start in range(0, min(results.count, CSV_LIMIT), 200):
+                chunk = list(results.items[start : min(start + 200, CSV_LIMIT)])
+                results.attach_snippets(chunk)
+                records = item_records(chunk, item_url_of(request, results))
+                for record, row in zip(records, result_rows(results, chunk), strict=True):
+                    rows.append(
+                        {
+                            **flat_item_row(record),
+                            "snippet_section": row["snippet_section"],
+                            "snippet": row["snippet"],
+                        }
+                    )
     except OperationalError:
         return HttpResponse(TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="soegning.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Danish letters as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([title for _key, title in CSV_COLUMNS])
-    for row in rows:
-        row["url"] = request.build_absolute_uri(row["url"])
-        row["closed"] = "ja" if row["closed"] else "nej"
-        writer.writerow(
-            [spreadsheet_cell(row[key] if row[key] is not None else "") for key, _ in CSV_COLUMNS]
-        )
-    return response
+    return csv_response("soegning.csv", CSV_COLUMNS, rows)
 
 
 class SearchFeed(Feed):

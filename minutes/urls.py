@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
-from . import feeds, search_views, views
+from . import api_schema, exports, feeds, search_views, views
 from .sitemaps import SITEMAPS
 
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("soeg/feed/", search_views.search_feed, name="search_feed"),
     path("api/search", search_views.search_api, name="search_api"),
     path("api/search.csv", search_views.search_csv, name="search_csv"),
+    path("api/", exports.api_docs, name="api_docs"),
+    path("api/openapi.json", api_schema.openapi_json, name="openapi"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
@@ -53,12 +55,32 @@ urlpatterns = [
     path(
         "<slug:municipality>/sager/<str:number>/feed/", feeds.CaseDecisionsFeed(), name="case_feed"
     ),
+    path(
+        "<slug:municipality>/sager/<str:number>/beslutninger.csv",
+        exports.case_trail_csv,
+        name="case_trail_csv",
+    ),
+    path(
+        "<slug:municipality>/sager/<str:number>/beslutninger.json",
+        exports.case_trail_json,
+        name="case_trail_json",
+    ),
     path("<slug:municipality>/dokumenter/<slug:slug>/", views.document, name="document"),
     path("<slug:municipality>/<slug:committee>/", views.committee, name="committee"),
     path(
         "<slug:municipality>/<slug:committee>/feed/",
         feeds.CommitteeMeetingsFeed(),
         name="committee_feed",
+    ),
+    path(
+        "<slug:municipality>/<slug:committee>/punkter.csv",
+        exports.committee_items_csv,
+        name="committee_items_csv",
+    ),
+    path(
+        "<slug:municipality>/<slug:committee>/punkter.json",
+        exports.committee_items_json,
+        name="committee_items_json",
     ),
     path("<slug:municipality>/<slug:committee>/<isodate:date>/", views.meeting, name="meeting"),
 ]

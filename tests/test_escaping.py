@@ -147,7 +147,7 @@ def test_ordinary_cells_are_unchanged(text):
 def _csv_rows(client, query: str) -> list[list[str]]:
     response = client.get("/api/search.csv", {"q": query})
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_search_csv_neutralises_formula_cells(client, hostile_meeting):

@@ -233,9 +233,13 @@ def real_arguments(name: str) -> list[dict]:
             municipality=[{"municipality": c["municipality"]} for c in committees],
             committee=committees,
             committee_feed=committees,
+            committee_items_csv=committees,
+            committee_items_json=committees,
             meeting=[{**c, "date": m.date} for c, m in zip(committees, meetings, strict=True)],
             case=cases_kw,
             case_feed=cases_kw,
+            case_trail_csv=cases_kw,
+            case_trail_json=cases_kw,
             document=[{"municipality": d.municipality.slug, "slug": d.slug} for d in documents],
             attachment_file=[
                 {"pk": pk} for pk in Attachment.objects.values_list("pk", flat=True)[:5]
@@ -334,7 +338,7 @@ def _check(response, url: str) -> None:
     elif "text/csv" in content_type:
         text = response.content.decode("utf-8-sig")
         assert not XML_ILLEGAL.search(text), url
-        for row in list(csv.reader(io.StringIO(text)))[1:]:
+        for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]:
             assert not any(cell.startswith(FORMULA_START) for cell in row), (url, row)
 
 

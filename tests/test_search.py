@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import date
 
 import feedparser
@@ -184,7 +183,7 @@ def test_nonsense_word_gives_an_empty_result_with_advice(client):
 
 def test_empty_query_shows_only_the_form(client):
     html = client.get("/soeg/", {"q": ""}).content.decode()
-    assert 'name="q"' in html and "resultat" not in html
+    assert 'name="q"' in html and 'id="results-heading"' not in html
 
 
 @pytest.mark.parametrize(
@@ -339,25 +338,31 @@ def test_facet_counts_are_exact_on_small_results():
     assert not results.count_is_estimate
 
 
-def test_facet_links_narrow_and_keep_the_other_parameters(client):
+def test_filter_lists_count_the_matches_and_filters_are_removable(client):
     html = client.get(
         "/soeg/", {"q": "borgere OR ledige", "sortering": "nyeste", "aar": "2020", "side": "1"}
     ).content.decode()
-    link = re.search(r'<a href="\?([^"]*kommune=hoeje-taastrup[^"]*)">Høje-Taastrup', html)
-    assert link, html
-    params = dict(p.split("=", 1) for p in link.group(1).replace("&amp;", "&").split("&"))
-    assert params == {
-        "q": "borgere+OR+ledige",
-        "sortering": "nyeste",
-        "aar": "2020",
-        "kommune": "hoeje-taastrup",
-    }
-    followed = client.get("/soeg/?" + link.group(1).replace("&amp;", "&")).content.decode()
+    # The municipality list says how many matches each choice gives (the year is chosen).
+    assert '<option value="hoeje-taastrup">Høje-Taastrup Kommune (4)</option>' in html
+    assert '<option value="lyngby-taarbaek">Lyngby-Taarbæk Kommune (0)</option>' in html
+    assert '<option value="2020" selected>2020</option>' in html
+    # The sort is kept when the filters are sent again.
+    assert '<input type="hidden" name="sortering" value="nyeste">' in html
+    followed = client.get(
+        "/soeg/",
+        {
+            "q": "borgere OR ledige",
+            "sortering": "nyeste",
+            "aar": "2020",
+            "kommune": "hoeje-taastrup",
+        },
+    ).content.decode()
     assert "4 resultater" in followed
-    # The active filter can be removed again.
+    # The active filter, by name, can be removed again.
     assert (
-        '<li>Kommune: hoeje-taastrup <a href="?q=borgere+OR+ledige&amp;sortering=nyeste&amp;'
-        'aar=2020" aria-label="Fjern Kommune">×</a></li>' in followed
+        '<li>Kommune: <strong>Høje-Taastrup Kommune</strong> <a href="?q=borgere+OR+ledige&amp;'
+        'sortering=nyeste&amp;aar=2020">Fjern<span class="visually-hidden"> afgrænsningen '
+        "kommune</span></a></li>" in followed
     )
 
 
@@ -485,8 +490,10 @@ def test_tier_vectors_equal_the_title_and_lead_text_parsed_on_their_own():
 
 def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     # savepoint, tsquery, sample facets, exact facets, documents, ranking, items, snippets,
-    # release: the same for one result or fifteen, page 1 or 2, any sort; plus one lookup per
-    # municipality or committee slug (resolved to ids before the search SQL is planned).
+    # release, the results' decisions and Indstillinger (2), the marking of their first lines
+    # (2), the filter lists (2): the same for one result or fifteen, page 1 or 2, any sort;
+    # plus two lookups per municipality or committee slug (the form's check that it names one,
+    # and the ids resolved before the search SQL is planned).
     for params, slugs in (
         ({"q": "frivillighedspolitikken"}, 0),
         ({"q": "borgere OR ledige"}, 0),
@@ -501,7 +508,7 @@ def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num
             2,
         ),
     ):
-        with django_assert_num_queries(9 + slugs):
+        with django_assert_num_queries(15 + 2 * slugs):
             assert client.get("/soeg/", params).status_code == 200
 
 
@@ -561,23 +568,28 @@ def test_csv_download_has_one_row_per_result(client):
     response = client.get("/api/search.csv", {"q": "borgere OR ledige", "sortering": "nyeste"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
-        "URL",
         "Kommune",
         "Udvalg",
         "Mødedato",
         "Punkt",
-        "Titel",
         "Sagsnummer",
-        "Lukket",
-        "Afsnit",
+        "Titel",
+        "Indstilling",
+        "Besluttet af",
+        "Beslutningsdato",
+        "Udfald",
+        "Beslutning",
+        "Lukket punkt",
+        "URL",
+        "Træf i afsnit",
         "Uddrag",
     ]
     assert len(rows) == 1 + 15
-    dates = [r[3] for r in rows[1:]]
+    dates = [r[2] for r in rows[1:]]
     assert dates == sorted(dates, reverse=True)
-    assert rows[1][1] == "Lyngby-Taarbæk Kommune"
+    assert rows[1][0] == "Lyngby-Taarbæk Kommune"
 
 
 def test_atom_feed_parses_and_lists_newest_matches(client):
