@@ -278,7 +278,7 @@ def test_over_the_size_limit_is_refused_before_reading(settings, tmp_path):
     big.write_bytes(seed_path("000").read_bytes()[:5000])
     [incoming] = from_path(big)
     assert not incoming.ok and incoming.data is None  # never read
-    assert incoming.error == "Filen fylder 5000 bytes og er større end grænsen på 1000 bytes."
+    assert incoming.error == "Filen fylder 5.000 bytes og er større end grænsen på 1.000 bytes."
     before = table_state()
     with pytest.raises(IngestError, match="større end grænsen"):
         ingest_file(data=big.read_bytes(), file_name="stor.txt", municipality=HOEJE_TAASTRUP)

@@ -331,7 +331,7 @@ def test_an_upload_over_the_size_limit_is_refused(staff_client, settings):
     before = archive_state()
     preview = upload(staff_client, [("stor.txt", seed_000_in_2031())])
     assert re.search(
-        r"stor\.txt: Filen fylder \d+ bytes og er større end grænsen på 4000 bytes\.",
+        r"stor\.txt: Filen fylder [\d.]+ bytes og er større end grænsen på 4\.000 bytes\.",
         text_of(preview),
     )
     staged = StagedUpload.objects.get(user=staff_client.user)
@@ -407,3 +407,25 @@ def test_the_audit_is_visible_and_read_only_in_the_admin(staff_client):
     assert staff_client.get("/admin/minutes/uploadaudit/add/").status_code == 403
     assert staff_client.post(f"/admin/minutes/uploadaudit/{record.pk}/delete/").status_code == 403
     assert UploadAudit.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        (
+            50 * 1024 * 1024 + 300 * 1024,
+            "Filen fylder 50,3 MB og er større end grænsen på 50 MB.",
+        ),
+        (
+            50 * 1024 * 1024 + 1,
+            "Filen fylder 52.428.801 bytes og er større end grænsen på 52.428.800 bytes.",
+        ),
+    ],
+)
+def test_a_size_message_shows_a_size_that_differs_from_the_limit(size, message, settings):
+    """Never "fylder 50 MB … grænsen på 50 MB": the size as precisely as it takes to differ."""
+    from minutes.services.upload import size_error
+
+    settings.MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+    assert size_error(size) == message
+    assert size_error(50 * 1024 * 1024) is None

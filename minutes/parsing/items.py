@@ -252,8 +252,11 @@ def _weigh(candidate: Candidate, lines: list[Line], next_index: int) -> float:
     return candidate.weight
 
 
-def choose_items(lines: list[Line]) -> list[Candidate]:
-    """The item headings: the rising chain of candidates best supported by what follows them."""
+def choose_items(lines: list[Line], warnings: list[str] | None = None) -> list[Candidate]:
+    """The item headings: the rising chain of candidates best supported by what follows them.
+
+    Above MAX_CANDIDATES candidates the rest of the document is not divided into items; that
+    is said in `warnings`, never silently."""
     candidates = _candidates(lines)
     strong = [c for c in candidates if c.strong]
     if len(strong) >= 2 or (strong and not any(not c.strong for c in candidates)):
@@ -261,6 +264,13 @@ def choose_items(lines: list[Line]) -> list[Candidate]:
     if not candidates:
         return []
     if len(candidates) > MAX_CANDIDATES:
+        if warnings is not None:
+            last = candidates[MAX_CANDIDATES - 1].number
+            warnings.append(
+                f"dokumentet har {len(candidates):,} mulige punktoverskrifter; kun de første "
+                f"{MAX_CANDIDATES:,} (til punkt {last}) er læst som punkter, resten står som "
+                "tekst i det sidste punkt".replace(",", ".")
+            )
         candidates = candidates[:MAX_CANDIDATES]
     for position, candidate in enumerate(candidates):
         next_index = (

@@ -55,3 +55,21 @@ def decode_text(data: bytes) -> str:
     if sample and control / len(sample) > 0.01:
         raise ParseError("Filen er binær og hverken tekst, PDF eller HTML")
     return text
+
+
+def file_size(size: int) -> str:
+    """A file's size as Danish text: "512 bytes", "48.213 bytes", "50,3 MB", "60 MB"."""
+    if size < 1024 * 1024:
+        return f"{size:,} bytes".replace(",", ".")
+    megabytes = f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+    return f"{megabytes} MB"
+
+
+def over_limit(size: int, limit: int) -> tuple[str, str]:
+    """A size and the limit it is over, as texts that differ: a file a few bytes over 50 MB is
+    not "50 MB … over the limit of 50 MB" but its bytes against the limit's."""
+    shown, allowed = file_size(size), file_size(limit)
+    if shown == allowed:
+        shown = f"{size:,} bytes".replace(",", ".")
+        allowed = f"{limit:,} bytes".replace(",", ".")
+    return shown, allowed

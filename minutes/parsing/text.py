@@ -100,7 +100,8 @@ def parse_text(
     lines = _unglue(lines)
     lines = drop_toc(lines)
     lines = _mend_page_breaks(lines)
-    chain = choose_items(lines)
+    limits: list[str] = []
+    chain = choose_items(lines, limits)
     header_end = chain[0].index if chain else min(len(lines), 120)
     header = parse_header(lines[:header_end])
 
@@ -132,6 +133,7 @@ def parse_text(
         doc.warnings.append("mødedatoen kunne ikke findes i overskriften")
     if not chain:
         doc.warnings.append("ingen dagsordenspunkter fundet")
+    doc.warnings += limits
 
     closed_part = closed_parts(lines)
     bodies = [

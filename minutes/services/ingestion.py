@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from minutes.models import (
@@ -41,7 +40,7 @@ from minutes.services.reading import (
     rename_committee,
     with_kind,
 )
-from minutes.services.upload import content_error
+from minutes.services.upload import content_error, size_error
 from minutes.text import danish_slug
 
 Status = Literal["created", "updated", "unchanged"]
@@ -320,9 +319,7 @@ def precheck(data: bytes) -> str | None:
     """Checks that need no parsing; the same messages as the upload's checks."""
     if not data or not data.strip():
         return "Filen er tom."
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        return f"Filen er større end grænsen på {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-    return content_error(data)
+    return size_error(len(data)) or content_error(data)
 
 
 def _unchanged(file_name: str, source: SourceFile) -> IngestResult:

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from minutes.parsing import ParseError
 from minutes.parsing.readers.package import is_package
-from minutes.parsing.sniff import sniff
+from minutes.parsing.sniff import file_size, over_limit, sniff
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -73,13 +73,10 @@ def max_zip_total_bytes() -> int:
     return int(getattr(settings, "MAX_ZIP_TOTAL_BYTES", 4 * max_bytes()))
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
 def size_error(size: int) -> str | None:
     if size > max_bytes():
-        return f"Filen fylder {_mb(size)} og er større end grænsen på {_mb(max_bytes())}."
+        shown, allowed = over_limit(size, max_bytes())
+        return f"Filen fylder {shown} og er større end grænsen på {allowed}."
     return None
 
 
@@ -202,9 +199,8 @@ def _unzip(label: str, data: bytes) -> list[Incoming]:
             )
     declared = sum(info.file_size for info in members)
     if declared > max_zip_total_bytes():
-        return refuse(
-            f"Zip-filen fylder {_mb(declared)} udpakket; grænsen er {_mb(max_zip_total_bytes())}."
-        )
+        shown, allowed = over_limit(declared, max_zip_total_bytes())
+        return refuse(f"Zip-filen fylder {shown} udpakket; grænsen er {allowed}.")
 
     result: list[Incoming] = []
     unpacked = 0
@@ -228,7 +224,8 @@ def _unzip(label: str, data: bytes) -> list[Incoming]:
         unpacked += len(content)
         if unpacked > max_zip_total_bytes():
             return refuse(
-                f"Zip-filen fylder mere end {_mb(max_zip_total_bytes())} udpakket; zip-filen afvises."
+                f"Zip-filen fylder mere end {file_size(max_zip_total_bytes())} udpakket; "
+                "zip-filen afvises."
             )
         if is_zip(content):
             return refuse(

@@ -20,7 +20,7 @@ import zipfile
 from types import ModuleType
 
 from ..model import AttachmentFile, ParsedDocument, ParseError
-from ..sniff import decode_text, sniff
+from ..sniff import decode_text, file_size, sniff
 from . import Reader, Source, acadre_xml, sbsys_xml
 from .structured import MAX_XML_BYTES, Enclosure
 
@@ -127,7 +127,7 @@ def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise ParseError(
-                f"Pakken fylder over {MAX_TOTAL_BYTES // (1024 * 1024)} MB udpakket; den læses ikke"
+                f"Pakken fylder over {file_size(MAX_TOTAL_BYTES)} udpakket; den læses ikke"
             )
         files.append(info)
     return files
