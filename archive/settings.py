@@ -28,6 +28,10 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "off and SECRET_KEY is not set (or is the development key). Set SECRET_KEY to a long, "
         "random, secret value, or DEBUG=true for a local run (`make dev`)."
     )
+# Who answers for the archive: shown on the tilgængelighedserklæring and the Om-page (the law
+# asks for a written and a telephone contact). Empty until the operator sets them.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
+CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "").strip()
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
