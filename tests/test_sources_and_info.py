@@ -135,7 +135,8 @@ def test_privacy_holds_no_page_sets_a_cookie_for_a_visitor(client, url):
 def test_the_about_page_names_sources_and_update_times(client):
     html = client.get("/om/").content.decode()
     row = re.search(r"Høje-Taastrup Kommune</a></th>(.*?)</tr>", html, re.S).group(1)
-    assert '<td class="num">3</td>' in row  # its three seed meetings (the fourth file is a document)
+    # Its three seed meetings (the fourth seed file is a document), the newest of them.
+    assert '<td class="num">3</td>' in row
     assert "2. juni 2021" in row  # the newest
     assert "holdt tilbage" in html and "samme navn" in html
 
