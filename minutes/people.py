@@ -119,6 +119,7 @@ def get_person(municipality: Municipality, slug: str) -> Person:
         row = committees.setdefault(
             committee.pk, CommitteeRecord(committee.name, committee.get_absolute_url())
         )
+        # The status values (present, substitute, absent) are CommitteeRecord's counters.
         setattr(row, record.status, getattr(row, record.status) + 1)
     # The newest spelling and party first: how the latest minutes name them.
     spellings = list(dict.fromkeys(a.name for a in attendance))

@@ -119,9 +119,6 @@ def people_index(request, municipality):
 def person(request, municipality, slug):
     obj = selectors.get_municipality(municipality)
     found = people.get_person(obj, slug)
-    url = people.person_url(obj, found.name)
-    if url != request.path:  # a name whose slug is no longer the one asked for
-        return redirect(url, permanent=True)
     return render(
         request,
         "minutes/person.html",
@@ -131,9 +128,9 @@ def person(request, municipality, slug):
             "meta": _meta(
                 request,
                 f"{found.name} – {obj.name}",
-                f"{found.name} i {obj.name}s referater: møder, udvalg, afbud, stedfortræder"
+                f"{found.name} i {obj.name}s referater: møder, udvalg, afbud, stedfortræder "
                 "og afstemninger, som referaterne gengiver dem.",
-                url,
+                people.person_url(obj, found.name),
             ),
         },
     )
