@@ -6,7 +6,7 @@ PORT ?= 8000
 # Finds or starts PostgreSQL (see archive/localdb.py) and prints its URL.
 DB_URL = $$($(PY) -m archive.localdb --database $(1))
 
-.PHONY: install run test lint format bench clean-db
+.PHONY: install run dev test lint format bench clean-db
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,24 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# DEBUG is off unless asked for; a local run asks (static files unhashed, the development key).
-run: install
-	@export DEBUG=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
-	$(PY) manage.py migrate --noinput && \
+# `make run` serves the archive as production does (DEBUG off: the Danish 404/500 pages, static
+# files hashed and served by whitenoise), over plain HTTP on this machine (LOCAL_HTTP) with a key
+# of its own (archive/localkey.py, var/secret_key). `make dev` is the same with DEBUG on:
+# Django's error pages with tracebacks, templates and static files read as they change.
+RUN_STEPS = $(PY) manage.py migrate --noinput && \
 	$(PY) manage.py ingest fixtures --no-progress && \
-	echo "Referatarkivet: http://127.0.0.1:$(PORT)" && \
+	echo "Referatarkivet: http://127.0.0.1:$(PORT)"
+
+run: install
+	@export LOCAL_HTTP=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -m archive.localkey)}" && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(RUN_STEPS) && \
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+dev: install
+	@export DEBUG=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
+	$(RUN_STEPS) && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

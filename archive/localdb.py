@@ -41,10 +41,31 @@ def _ensure_database(url: str, database: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
+def _ensure_named_database(url: str) -> str:
+    """Create the database a DATABASE_URL names when its server answers and it is missing, so
+    `DATABASE_URL=…/newname make run` works on a fresh name. A server that does not answer, or
+    a user who may not create databases, is left to `migrate` to report."""
+    database = urlsplit(url).path.lstrip("/")
+    if not database:
+        return ""
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return ""
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            return ""
+    try:
+        _ensure_database(url, database)
+    except psycopg.Error as exc:
+        return f"; could not create database {database}: {str(exc).strip()}"
+    return f"; created database {database}"
+
+
 def resolve(database: str) -> tuple[str, str]:
     """Return (url, description of the server in use)."""
     if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"], "DATABASE_URL from the environment"
+        url = os.environ["DATABASE_URL"]
+        return url, "DATABASE_URL from the environment" + _ensure_named_database(url)
     local = LOCAL_URL.format(database="postgres")
     # LOCALDB_SKIP_LOCAL lets the tests exercise the private-server path on a machine that has one.
     if not os.environ.get("LOCALDB_SKIP_LOCAL") and _answers(local):

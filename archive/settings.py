@@ -14,7 +14,7 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-# Off unless asked for: `make run` asks (DEBUG=true); production never does.
+# Off unless asked for: `make dev` asks (DEBUG=true); `make run` and production never do.
 DEBUG = _env_bool("DEBUG", False)
 # The development key only ever serves a local DEBUG run; without DEBUG the archive refuses to
 # start on it, since anyone can sign sessions with a key that is public.
@@ -24,10 +24,14 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "Referatarkivet starter ikke: DEBUG er slået fra, og SECRET_KEY er ikke sat (eller er "
         "udviklingsnøglen). Sæt SECRET_KEY til en lang, tilfældig og hemmelig værdi, eller "
-        "DEBUG=true for en lokal kørsel (`make run`). / Referatarkivet will not start: DEBUG is "
+        "DEBUG=true for en lokal kørsel (`make dev`). / Referatarkivet will not start: DEBUG is "
         "off and SECRET_KEY is not set (or is the development key). Set SECRET_KEY to a long, "
-        "random, secret value, or DEBUG=true for a local run (`make run`)."
+        "random, secret value, or DEBUG=true for a local run (`make dev`)."
     )
+# Who answers for the archive: shown on the tilgængelighedserklæring and the Om-page (the law
+# asks for a written and a telephone contact). Empty until the operator sets them.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
+CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "").strip()
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -169,11 +173,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("ANONYMOUS_MAX_BODY_BYTES", str(64 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# `make run`: DEBUG off as in production, but served over plain HTTP on this machine, where
+# an HTTPS redirect and cookies sent only over HTTPS would lock the admin out.
+LOCAL_HTTP = _env_bool("LOCAL_HTTP", False)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", not LOCAL_HTTP)
+    SESSION_COOKIE_SECURE = not LOCAL_HTTP
+    CSRF_COOKIE_SECURE = not LOCAL_HTTP
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -38,6 +38,12 @@ PREVIEW_STATUS = {
 }
 
 
+# The admin names the archive, not Django, in its header, title and start page.
+admin.site.site_header = "Referatarkivet"
+admin.site.site_title = "Referatarkivet – administration"
+admin.site.index_title = "Administration"
+
+
 @admin.register(models.Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind"]
@@ -122,6 +128,15 @@ class FileChoicesForm(forms.Form):
         help_text="Kun for filer, der holdes tilbage, fordi de ser forkert læst ud.",
     )
     refuse = forms.BooleanField(label="Afvis filen (den indlæses ikke)", required=False)
+
+
+def file_label(path: str) -> str:
+    """A file's name, with the zip it came in when it came in one ("pakke.zip/referat.pdf")."""
+    parts = PurePosixPath(path).parts
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index - 1].lower().endswith(".zip"):
+            return "/".join(parts[index - 1 :])
+    return parts[-1] if parts else path
 
 
 @dataclass
@@ -493,7 +508,7 @@ class UploadAuditAdmin(admin.ModelAdmin):
         "created_at",
         "username",
         "channel",
-        "file_name",
+        "short_name",
         "municipality",
         "outcome",
         "target_link",
@@ -516,6 +531,12 @@ class UploadAuditAdmin(admin.ModelAdmin):
         "batch",
     ]
     readonly_fields = fields
+
+    @admin.display(description="fil", ordering="file_name")
+    def short_name(self, obj: models.UploadAudit) -> str:
+        """The file's name without the server folder `ingest` read it from (the full path is
+        on the record's own page): a long path pushed the list's columns off the screen."""
+        return format_html('<span title="{}">{}</span>', obj.file_name, file_label(obj.file_name))
 
     @admin.display(description="Møde eller dokument")
     def target_link(self, obj: models.UploadAudit) -> str:

@@ -40,8 +40,24 @@ class _XmlSafeGenerator(SimplerXMLGenerator):
         super().startElement(name, safe)
 
 
+# RFC 4287 §4.1.1: a feed names its author unless every entry does. The archive publishes what
+# the municipalities' minutes say; it is the feed's author, the minutes the entries' source.
+FEED_AUTHOR = "Referatarkivet"
+
+
 class XmlSafeAtom1Feed(Atom1Feed):
-    """Atom1Feed.write with the XML-safe generator."""
+    """Atom1Feed.write with the XML-safe generator, and the elements RFC 4287 requires that
+    Django leaves out when a feed does not give them: the feed's author, each entry's updated."""
+
+    def add_root_elements(self, handler):
+        if not self.feed.get("author_name"):
+            self.feed["author_name"] = FEED_AUTHOR
+        super().add_root_elements(handler)
+
+    def add_item_elements(self, handler, item):
+        if item.get("updateddate") is None and item.get("pubdate") is not None:
+            item = {**item, "updateddate": item["pubdate"]}
+        super().add_item_elements(handler, item)
 
     def write(self, outfile, encoding):
         handler = _XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
@@ -54,6 +70,7 @@ class XmlSafeAtom1Feed(Atom1Feed):
 
 class _AtomFeed(Feed):
     feed_type = XmlSafeAtom1Feed
+    author_name = FEED_AUTHOR
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -96,7 +113,8 @@ class CommitteeMeetingsFeed(_AtomFeed):
         return _midnight(item.date)
 
     def item_updateddate(self, item: Meeting) -> datetime:
-        return item.updated_at
+        # The meeting's day, not when it was read: a re-parse must not announce it again.
+        return _midnight(item.date)
 
 
 class CaseDecisionsFeed(_AtomFeed):
@@ -135,9 +153,11 @@ class CaseDecisionsFeed(_AtomFeed):
         day = decision.date.isoformat() if decision.date else "udateret"
         return f"{item.case.get_absolute_url()}#{danish_slug(decision.body)}-{day}"
 
-    def item_pubdate(self, item: selectors.TrailStep) -> datetime | None:
+    def item_pubdate(self, item: selectors.TrailStep) -> datetime:
         day = item.decision.date or item.item.meeting.date
         return _midnight(day)
 
     def item_updateddate(self, item: selectors.TrailStep) -> datetime:
-        return item.item.meeting.updated_at
+        # The decision's day (else its meeting's), never the ingestion time: a re-parse of the
+        # minutes leaves every entry as it was.
+        return self.item_pubdate(item)

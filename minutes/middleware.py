@@ -71,7 +71,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # With DEBUG (`make run`) the policy is reported, not enforced: Django's debug pages
+        # With DEBUG (`make dev`) the policy is reported, not enforced: Django's debug pages
         # are styled inline.
         header = (
             "Content-Security-Policy-Report-Only" if settings.DEBUG else "Content-Security-Policy"

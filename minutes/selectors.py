@@ -25,8 +25,11 @@ from .models import (
     Meeting,
     Municipality,
     Section,
+    SourceFile,
+    SourceVersion,
 )
 from .parsing.conventions import RECOMMENDATION_HEADINGS, normalise_case_number
+from .people import person_url
 
 
 def archive_counts() -> dict[str, int]:
@@ -46,6 +49,20 @@ def municipalities_with_content():
             document_count=Count("documents", distinct=True),
         )
         .filter(Q(meeting_count__gt=0) | Q(document_count__gt=0))
+        .order_by("name")
+    )
+
+
+def sources_overview():
+    """Each municipality in the archive with its meetings, its newest meeting and when a file of
+    it last came in (the Om-page's table of sources and update times), in one query."""
+    return (
+        Municipality.objects.annotate(
+            meeting_count=Count("committees__meetings", distinct=True),
+            latest_meeting=Max("committees__meetings__date"),
+            last_ingested=Max("source_files__ingested_at"),
+        )
+        .filter(last_ingested__isnull=False)
         .order_by("name")
     )
 
@@ -97,8 +114,8 @@ def meetings_by_year(committee: Committee) -> list[YearOfMeetings]:
 
 def committee_members(committee: Committee) -> list[dict]:
     """Everyone the minutes list as attending the committee: meetings present, as substitute,
-    absent, and the span of dates, in one grouped query."""
-    return list(
+    absent, and the span of dates, in one grouped query; each with their person page."""
+    members = list(
         Attendance.objects.filter(meeting__committee=committee)
         .values("name")
         .annotate(
@@ -112,6 +129,9 @@ def committee_members(committee: Committee) -> list[dict]:
         )
         .order_by("-meetings", "name")
     )
+    for member in members:
+        member["url"] = person_url(committee.municipality, member["name"])
+    return members
 
 
 def committee_feed_meetings(committee: Committee, limit: int = 30):
@@ -152,6 +172,9 @@ class AttendanceGroups:
 def attendance_groups(meeting: Meeting) -> AttendanceGroups:
     """The meeting's attendance, present / substitutes / absent, in one query."""
     people = list(meeting.attendance.all())
+    municipality = meeting.committee.municipality
+    for attendance in people:
+        attendance.person_url = person_url(municipality, attendance.name)
     return AttendanceGroups(
         present=[a for a in people if a.status == Attendance.Status.PRESENT],
         substitutes=[a for a in people if a.status == Attendance.Status.SUBSTITUTE],
@@ -203,6 +226,39 @@ def attachment_file(pk: int) -> tuple[bytes, str]:
     except (KeyError, zipfile.BadZipFile) as exc:
         raise Http404("Bilaget findes ikke i den gemte originalfil") from exc
     return data, PurePosixPath(attachment.file_name).name
+
+
+# The MIME type each stored kind of original is served with (SourceFile.content_type).
+SOURCE_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "xml": "application/xml",
+    "zip": "application/zip",
+    "text": "text/plain",
+}
+
+
+def source_file(pk: int) -> SourceFile:
+    """A stored original that is, or was, the source of something published; 404 otherwise."""
+    published = (
+        Q(Exists(SourceVersion.objects.filter(source=OuterRef("pk"))))
+        | Q(Exists(AgendaItem.objects.filter(source=OuterRef("pk"))))
+        | Q(Exists(Meeting.objects.filter(source=OuterRef("pk"))))
+        | Q(Exists(Document.objects.filter(source=OuterRef("pk"))))
+    )
+    return get_object_or_404(SourceFile.objects.filter(published), pk=pk)
+
+
+def source_versions(*, meeting: Meeting | None = None, document: Document | None = None):
+    """The originals a meeting or document was read from (for a meeting put together from one
+    page per item, those pages too), oldest first, without their bytes, in one query."""
+    if meeting is not None:
+        read_from = Q(versions__meeting=meeting) | Q(items__meeting=meeting)
+    else:
+        read_from = Q(versions__document=document)
+    return list(
+        SourceFile.objects.filter(read_from).defer("content").distinct().order_by("ingested_at")
+    )
 
 
 def meeting_items(meeting: Meeting) -> list[AgendaItem]:

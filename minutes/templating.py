@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.template.defaultfilters import linebreaks_filter
 from jinja2 import Environment
 
+from .parties import party_label
 from .templatetags.archive import prose, split_sections
 from .templatetags.search_tags import fremhaev
 from .text import danish_date
@@ -22,6 +23,7 @@ def environment(**options) -> Environment:
         danish_date=danish_date,
         fremhaev=fremhaev,
         linebreaks=linebreaks_filter,
+        party=party_label,
         prose=prose,
         split_sections=split_sections,
     )

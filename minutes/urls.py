@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
-from . import api_schema, exports, feeds, search_views, views
+from . import api_schema, exports, feeds, info_views, search_views, views
 from .sitemaps import SITEMAPS
 
 
@@ -50,6 +50,11 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("bilag/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path("kilde/<int:pk>/", views.source_file, name="source_file"),
+    path("om/", info_views.about, name="about"),
+    path("tilgaengelighed/", info_views.accessibility, name="accessibility"),
+    path("privatliv/", info_views.privacy, name="privacy"),
+    path("oversigt/", info_views.site_overview, name="overview"),
     path("<slug:municipality>/", views.municipality, name="municipality"),
     path("<slug:municipality>/sager/<str:number>/", views.case, name="case"),
     path(
@@ -66,6 +71,8 @@ urlpatterns = [
         name="case_trail_json",
     ),
     path("<slug:municipality>/dokumenter/<slug:slug>/", views.document, name="document"),
+    path("<slug:municipality>/personer/", views.people_index, name="people"),
+    path("<slug:municipality>/personer/<slug:slug>/", views.person, name="person"),
     path("<slug:municipality>/<slug:committee>/", views.committee, name="committee"),
     path(
         "<slug:municipality>/<slug:committee>/feed/",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import people, selectors
 from .forms import SearchForm
 from .highlight import highlighter_for, item_texts
 from .text import danish_date
@@ -98,6 +98,44 @@ def committee(request, municipality, committee):
     )
 
 
+def people_index(request, municipality):
+    obj = selectors.get_municipality(municipality)
+    return render(
+        request,
+        "minutes/people.html",
+        {
+            "municipality": obj,
+            "people": people.people_of(obj),
+            "meta": _meta(
+                request,
+                f"Personer – {obj.name}",
+                f"Politikere og andre, som {obj.name}s referater nævner som mødedeltagere.",
+                reverse("minutes:people", args=[obj.slug]),
+            ),
+        },
+    )
+
+
+def person(request, municipality, slug):
+    obj = selectors.get_municipality(municipality)
+    found = people.get_person(obj, slug)
+    return render(
+        request,
+        "minutes/person.html",
+        {
+            "municipality": obj,
+            "person": found,
+            "meta": _meta(
+                request,
+                f"{found.name} – {obj.name}",
+                f"{found.name} i {obj.name}s referater: møder, udvalg, afbud, stedfortræder "
+                "og afstemninger, som referaterne gengiver dem.",
+                people.person_url(obj, found.name),
+            ),
+        },
+    )
+
+
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -168,6 +206,7 @@ def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpRespo
             "items": items,
             "agenda": mark_safe(agenda),  # autoescaped by Jinja2, see above
             "attendance": selectors.attendance_groups(obj),
+            "sources": selectors.source_versions(meeting=obj),
             "previous": previous,
             "following": following,
             "permalink": permalink,
@@ -242,6 +281,27 @@ def attachment_file(request, pk: int) -> FileResponse:
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=file_name)
 
 
+@require_GET
+def source_file(request, pk: int) -> FileResponse:
+    """A stored original as published, always downloaded under its own name: an HTML original is
+    the municipality's page, never rendered as one of ours (sandboxed, not sniffed)."""
+    obj = selectors.source_file(pk)
+    media_type = selectors.SOURCE_MEDIA_TYPES.get(obj.content_type, "application/octet-stream")
+    data = bytes(obj.content)
+    if media_type.startswith("text/"):
+        try:
+            data.decode("utf-8")
+            media_type += "; charset=utf-8"
+        except UnicodeDecodeError:
+            pass  # the file says its own encoding, or the reader's program guesses it
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=obj.file_name, content_type=media_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def document(request, municipality, slug):
     obj = selectors.get_document(municipality, slug)
     sections = list(obj.sections.all())
@@ -253,6 +313,7 @@ def document(request, municipality, slug):
             "municipality": obj.municipality,
             "sections": sections,
             "toc": [s for s in sections if s.heading and s.level <= 2],
+            "sources": selectors.source_versions(document=obj),
             "permalink": request.build_absolute_uri(obj.get_absolute_url()),
             "meta": _meta(
                 request,

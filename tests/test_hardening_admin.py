@@ -456,11 +456,11 @@ def test_debug_is_off_unless_asked_for_and_a_local_run_asks():
     probe = "from django.conf import settings; print(settings.DEBUG)"
     off = manage("shell", "-c", probe, SECRET_KEY="x" * 60)
     assert off.stdout.strip().splitlines()[-1] == "False", off.stderr
-    on = manage("shell", "-c", probe, DEBUG="true")  # as `make run` asks, on the development key
+    on = manage("shell", "-c", probe, DEBUG="true")  # as `make dev` asks, on the development key
     assert on.stdout.strip().splitlines()[-1] == "True", on.stderr
     makefile = (ROOT / "Makefile").read_text("utf-8")
-    run_target = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "DEBUG=true" in run_target
+    dev_target = makefile.split("\ndev:", 1)[1].split("\n\n", 1)[0]
+    assert "DEBUG=true" in dev_target
 
 
 def test_the_deploy_check_is_clean_with_production_settings():

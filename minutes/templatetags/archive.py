@@ -8,6 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..parsing.conventions import RECOMMENDATION_HEADINGS
+from ..parties import party_label
 
 register = template.Library()
 
@@ -150,3 +151,7 @@ def prose(text: str, highlighter=None) -> SafeString:
             marked = highlighter.mark(paragraph) if highlighter else inline_markup(paragraph)
             parts.append(f"<p>{str(marked).replace(chr(10), '<br>')}</p>")
     return mark_safe("\n".join(parts))
+
+
+# "A (Socialdemokratiet)": the party a letter in the minutes stands for (minutes.parties).
+register.filter("party", party_label)
