@@ -7,6 +7,7 @@ the command line (`python -m minutes.parsing FILE`) and the tests.
 from __future__ import annotations
 
 from . import quality
+from .budget import within_budget
 from .model import (
     Attendee,
     Decision,
@@ -38,11 +39,14 @@ def parse(
 ) -> ParsedDocument:
     """Parse one file: a ParsedDocument, or a ParseError that says what is wrong with the file.
 
+    The reading has a hard time budget (`budget.time_limit`, PARSER_TIME_LIMIT): a file that
+    takes longer is refused with a ParseError that says so.
+
     Only the readers' deliberate refusals are ParseErrors. Any other exception is a bug in a
     reader and is raised as it is, so that tests see it; ingestion turns it into a refusal
     that names it as the archive's fault, not the file's.
     """
     try:
-        return read(data, filename=filename, municipality=municipality)
+        return within_budget(read, data, filename=filename, municipality=municipality)
     except RecursionError as exc:
         raise ParseError("Dokumentet er for dybt indlejret til at kunne læses") from exc

@@ -22,6 +22,14 @@ class ParseError(Exception):
         where = f" (linje {line})" if line else f" (side {page})" if page else ""
         super().__init__(f"{message}{where}")
 
+    def __reduce__(self):
+        # Pickled whole: a reading in a child process (parsing.budget) sends its refusal back.
+        return (_parse_error, (self.message, self.line, self.page))
+
+
+def _parse_error(message: str, line: int | None, page: int | None) -> ParseError:
+    return ParseError(message, line=line, page=page)
+
 
 @dataclass
 class Section:

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .budget import remaining
 from .model import ParseError
 
 WORKER = Path(__file__).with_name("_pdf_worker.py")
@@ -76,12 +77,16 @@ def extract_pages(
     timeout: float | None = None,
     max_pages: int | None = None,
 ) -> list[Page]:
+    seconds = timeout or TIMEOUT_SECONDS
+    left = remaining()  # of the whole reading's budget (parsing.budget)
+    if left is not None and left < seconds:
+        seconds = max(left, 0.1)
     command = [
         sys.executable,
         "-I",  # isolated: the worker needs nothing from the environment or the working dir
         str(WORKER),
         str(memory_mb or MEMORY_MB),
-        str(max(1, math.ceil(timeout or TIMEOUT_SECONDS))),
+        str(max(1, math.ceil(seconds))),
         str(max_pages or MAX_PAGES),
     ]
     try:
@@ -89,13 +94,14 @@ def extract_pages(
             command,
             input=data,
             capture_output=True,
-            timeout=timeout or TIMEOUT_SECONDS,
+            timeout=seconds,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
+        shown = f"{seconds:g}".replace(".", ",")
         raise ParseError(
-            f"PDF-filen tog mere end {timeout or TIMEOUT_SECONDS:g} sekunder at læse og blev "
-            "opgivet; den er for stor eller beskadiget"
+            f"PDF-filen tog mere end {shown} sekunder at læse og blev "
+            "opgivet; den er for stor, beskadiget eller bygget til at belaste læseren"
         ) from exc
     except OSError as exc:
         raise ParseError(f"PDF-læseren kunne ikke startes: {exc.strerror}") from exc

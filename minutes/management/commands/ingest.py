@@ -24,6 +24,7 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from minutes.models import UploadAudit
+from minutes.parsing import budget
 from minutes.parsing.conventions import find_date
 from minutes.parsing.model import Kind
 from minutes.services import audit
@@ -111,6 +112,10 @@ def _operator() -> str:
         return ""
 
 
+# Seconds a file may take to read in an import (the web's budget is parsing.budget's default).
+IMPORT_TIME_LIMIT = 120.0
+
+
 class Command(BaseCommand):
     help = "Indlæs referater (filer, mapper eller zip-filer) i arkivet."
 
@@ -134,8 +139,22 @@ class Command(BaseCommand):
             choices=sorted(KINDS),
             help="Hvad filerne er: referat, dagsorden eller dokument (retter det læste)",
         )
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            default=IMPORT_TIME_LIMIT,
+            metavar="SEKUNDER",
+            help=f"Længste tid, en fil må tage at læse (standard {IMPORT_TIME_LIMIT:g} s; "
+            "en webforespørgsel har PARSER_TIME_LIMIT)",
+        )
 
-    def handle(
+    def handle(self, *args, time_limit: float, **options):
+        # An import has no web worker waiting on it: a long real PDF may take longer than the
+        # web's budget, but no file may hold the import forever.
+        with budget.time_limit(time_limit):
+            self._ingest(*args, **options)
+
+    def _ingest(
         self, *args, paths: list[Path], municipality: str | None, no_progress: bool, **options
     ):
         corrections = {
