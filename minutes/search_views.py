@@ -23,6 +23,7 @@ from .boundary import spreadsheet_cell
 from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
 from .search import PAGE_SIZE, SearchResults, result_rows, run_search
+from .search_suggest import notice_links
 
 TIMEOUT_MESSAGE = (
     "Søgningen tog for lang tid og blev stoppet. Prøv med flere eller mere præcise ord, "
@@ -84,6 +85,7 @@ def search(request: HttpRequest) -> HttpResponse:
         active_filters=_active_filters(form),
         page_query=_query_string(form),
         feed_query=_query_string(form, sortering=None),
+        notice_links=notice_links(results, lambda q: _query_string(form, q=q)),
     )
     return render(request, "minutes/search.html", context)
 
