@@ -41,8 +41,10 @@ from .parsing.conventions import normalise_case_number
 from .querysets import SEARCH_CONFIG
 from .search_query import (
     CASE_IN_TEXT,
+    PROCEDURAL_TSQUERY,
     ParsedQuery,
     Token,
+    asks_for_procedural_items,
     parse_query,
     plain_words,
     tokenize,
@@ -216,17 +218,27 @@ class Search:
         # With a negation a title can match while the whole item does not: check the item too.
         whole = " AND vector @@ %s::tsquery" if self.parsed.negated else ""
         whole_params = [q] if self.parsed.negated else []
+        # Procedural items (see PROCEDURAL_TITLES) go to the last tier, and last within it.
+        procedural = "FALSE"
+        if not asks_for_procedural_items(self.parsed.text):
+            procedural = f"title_vector @@ {PROCEDURAL_TSQUERY}"
         tiers = [
-            ("title_vector", "title_vector @@ %s::tsquery" + whole, [q, *whole_params], ""),
+            (
+                "title_vector",
+                f"title_vector @@ %s::tsquery AND NOT {procedural}" + whole,
+                [q, *whole_params],
+                "",
+            ),
             (
                 "lead_vector",
-                "lead_vector @@ %s::tsquery AND NOT title_vector @@ %s::tsquery" + whole,
+                "lead_vector @@ %s::tsquery AND NOT title_vector @@ %s::tsquery "
+                f"AND NOT {procedural}" + whole,
                 [q, q, *whole_params],
                 "(SELECT count(*) FROM tier0) < %s AND ",
             ),
             (
                 "vector",
-                "vector @@ %s::tsquery AND NOT lead_vector @@ %s::tsquery",
+                f"vector @@ %s::tsquery AND (NOT lead_vector @@ %s::tsquery OR {procedural})",
                 [q, q],
                 "(SELECT count(*) FROM tier0) + (SELECT count(*) FROM tier1) < %s AND ",
             ),
@@ -244,8 +256,8 @@ class Search:
                 # higher tiers already fill the page.
                 ctes.append(
                     f"tier{number} AS MATERIALIZED (SELECT item_id, {number} AS tier, "
-                    f"ts_rank({vector}, %s::tsquery) AS r, date, {prefer} AS p "
-                    f"FROM minutes_itemsearch WHERE {guard}{match} AND ({where}) "
+                    f"ts_rank({vector}, %s::tsquery) * (1 - ({procedural})::int) AS r, date, "
+                    f"{prefer} AS p FROM minutes_itemsearch WHERE {guard}{match} AND ({where}) "
                     "ORDER BY p DESC, r DESC, date DESC, item_id DESC LIMIT %s)"
                 )
                 params += [rq, *prefer_params, *guard_params, *match_params, *where_params, n]

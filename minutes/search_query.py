@@ -41,6 +41,36 @@ MAX_VARIANTS = 8
 # ("bil" begins "bilag").
 COMPOUND_MIN = 5
 
+# --- Procedural items ------------------------------------------------------------------------
+
+# The titles of the items every meeting has. A word they share with the query only by its stem
+# ("godkendt" and "Godkendelse af dagsorden") must not put them above the items about something:
+# search ranks them below every other match, unless the query asks for them in their own words.
+PROCEDURAL_TITLES = (
+    "godkendelse af dagsorden",
+    "godkendelse af dagsordenen",
+    "meddelelser",
+    "eventuelt",
+    "kommende sager",
+    "underskriftsblad",
+    "underskrift af protokol",
+    "lukket punkt",
+)
+# A title is procedural when it has one of those phrases (fixed SQL: no visitor text in it).
+PROCEDURAL_TSQUERY = (
+    "("
+    + " || ".join(f"phraseto_tsquery('{SEARCH_CONFIG}', '{title}')" for title in PROCEDURAL_TITLES)
+    + ")"
+)
+_PROCEDURAL_WORDS = frozenset(" ".join(PROCEDURAL_TITLES).split())
+
+
+def asks_for_procedural_items(text: str) -> bool:
+    """Whether every word of the query is a word of the procedural titles, as they write it."""
+    words = [w.lower() for w in re.findall(r"\w+", text)]
+    return bool(words) and all(w in _PROCEDURAL_WORDS for w in words)
+
+
 # --- Tokens ----------------------------------------------------------------------------------
 
 # A case number as users type it: 17/10000, 17-10000, 2017 / 10000, EMN-2024-001234,

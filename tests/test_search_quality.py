@@ -205,3 +205,43 @@ def test_an_unknown_case_number_says_so_and_offers_a_full_text_search(client):
 
 def test_a_known_case_number_is_no_unknown_case():
     assert run_search({"q": "sag 17/10000"}).unknown_case == ""
+
+
+# --- Ranking -----------------------------------------------------------------------------------
+
+
+def _procedural(title: str) -> bool:
+    from minutes.search_query import PROCEDURAL_TITLES
+
+    return any(p in title.lower() for p in PROCEDURAL_TITLES)
+
+
+def test_procedural_items_never_outrank_an_item_about_something():
+    # "godkendt" shares only its stem with "Godkendelse af dagsorden".
+    shown = titles(run_search({"q": "godkendt"}), 100)
+    assert any(_procedural(t) for t in shown)
+    first_procedural = next(i for i, t in enumerate(shown) if _procedural(t))
+    assert not any(_procedural(t) is False for t in shown[first_procedural:])
+
+
+def test_a_query_in_the_procedural_titles_own_words_finds_them_first():
+    shown = titles(run_search({"q": "godkendelse af dagsorden"}), 3)
+    assert shown == ["Godkendelse af dagsorden"] * 3
+
+
+def test_the_committees_name_is_not_in_the_title_line():
+    from minutes.models import ItemSearch
+
+    rows = ItemSearch.objects.filter(committee__name="Socialudvalget")
+    assert rows.exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE title_vector @@ 'socialudvalg'), "
+            "count(*) FILTER (WHERE vector @@ 'socialudvalg'), count(*) "
+            "FROM minutes_itemsearch s JOIN minutes_committee c ON c.id = s.committee_id "
+            "WHERE c.name = 'Socialudvalget'"
+        )
+        in_title, in_item, items = cursor.fetchone()
+    # Only "Meddelelser - Socialudvalget - …" names it in its title; every item is still found.
+    assert in_title == 1
+    assert in_item == items
