@@ -194,6 +194,39 @@ def spelling_variants(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# --- Word families the stemmer splits -----------------------------------------------------------
+
+# The Danish snowball stemmer cuts some verb forms further than others: godkende and godkendes
+# become 'godk', godkendt and godkendelse 'godkend'; besluttede 'beslutted', besluttet 'beslut'.
+# A word in such a form also searches the stem of its sibling (the ending swapped below), when
+# one stem begins the other: they are then one word family cut in two, not two words.
+_FAMILY_ENDINGS = (("endes", "endt"), ("ende", "endt"), ("dt", "de"), ("ede", "e"), ("et", "e"))
+
+
+def family_forms(word: str) -> list[str]:
+    """The sibling forms of a verb form whose stem the stemmer may cut differently."""
+    lowered = word.lower()
+    if len(lowered) < 5 or not lowered.isalpha():
+        return []
+    return [
+        lowered[: -len(ending)] + sibling
+        for ending, sibling in _FAMILY_ENDINGS
+        if lowered.endswith(ending)
+    ][:1]
+
+
+# A sibling's stem joins the word's query only when one stem begins the other (fixed SQL; the
+# two words are parameters). The word's own query stands in when it does not.
+_FAMILY_PIECE = (
+    "coalesce((SELECT to_tsquery('simple', quote_literal(f)) FROM (SELECT "
+    f"(tsvector_to_array(to_tsvector('{CONFIG}', %s)))[1] AS f, "
+    f"(tsvector_to_array(to_tsvector('{CONFIG}', %s)))[1] AS w) AS stems "
+    "WHERE f <> w AND least(length(f), length(w)) >= 4 "
+    "AND (starts_with(f, w) OR starts_with(w, f))), "
+    f"websearch_to_tsquery('{CONFIG}', %s))"
+)
+
+
 # --- Parsing into a tsquery --------------------------------------------------------------------
 
 
@@ -285,6 +318,11 @@ def parse_query(text: str, cases: Sequence[Case] = (), *, expand: bool = False) 
                 "prefix": f"to_tsquery('{CONFIG}', quote_literal(%s) || ':*')",
             }[token.kind]
             pieces = [function] * len(values)
+            if token.kind == "word":
+                for sibling in family_forms(token.text):
+                    pieces.append(_FAMILY_PIECE)
+                    values = [*values, sibling, token.text, token.text]
+                    typed.append(sibling)
             if token.kind == "word" and not token.negated:
                 compound_stems = list(dict.fromkeys(stems[v] for v in values if v in stems))
                 # The stem itself, not stemmed again: 'simple' only lower-cases.

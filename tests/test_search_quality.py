@@ -3,6 +3,8 @@ typos ("Mente du …?"), questions, case numbers in every spelling; and says wha
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -245,3 +247,33 @@ def test_the_committees_name_is_not_in_the_title_line():
     # Only "Meddelelser - Socialudvalget - …" names it in its title; every item is still found.
     assert in_title == 1
     assert in_item == items
+
+
+def _ids(query: str) -> set[int]:
+    return {item.pk for item in run_search({"q": query}).items}
+
+
+def _lexeme_items(lexeme: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT item_id FROM minutes_itemsearch WHERE vector @@ to_tsquery('simple', %s)",
+            [lexeme],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_word_family_the_stemmer_cuts_in_two_is_searched_whole():
+    # godkende/godkendes → 'godk', godkendt/godkendelse → 'godkend'.
+    godk, godkend = _lexeme_items("godk"), _lexeme_items("godkend")
+    assert godkend - godk  # items with only the 'godkend' half
+    assert _ids("godkendes") >= godk | godkend
+    assert _ids("godkendt") >= godk | godkend
+
+
+def test_a_sibling_form_joins_only_when_its_stem_is_of_the_same_family():
+    from minutes.search_query import family_forms
+
+    assert family_forms("plant") == []  # no verb ending
+    # "budget" ends like a participle, but "budge" stems to the same 'budg': nothing added.
+    assert family_forms("budget") == ["budge"]
+    assert set(re.findall(r"'(\w+)'", run_search({"q": "budget"}).parsed.tsquery)) == {"budg"}
