@@ -70,6 +70,9 @@ PROBE_ROWS = (5000, 1000, 1000)
 # trigger (migration 0004, which has the same literal); a query uses as many of those buckets
 # as give about 3,200 sampled items.
 SAMPLE_BUCKETS = 32
+# A query of plain words that finds nothing is corrected or relaxed (search_suggest) when it has
+# at most this many words.
+RESCUE_WORDS = 8
 PAGE_SIZE = 20
 SORTS = {"": "relevance", "relevans": "relevance", "nyeste": "newest", "aeldste": "oldest"}
 
@@ -440,7 +443,8 @@ def _rescued(
     the words it knows that are not in most items, any of them, items with more of them first.
     Fills in the notices on `results`; None when neither finds anything."""
     words = list(dict.fromkeys(plain_words(text)))
-    if not words or not _only_plain_words(text):
+    # A few lookups per word: a query of many words (up to 300 characters) is not rescued.
+    if not words or len(words) > RESCUE_WORDS or not _only_plain_words(text):
         return None
     singles = [parse_query(w, expand=True) for w in words]
     known = [

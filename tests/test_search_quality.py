@@ -277,3 +277,11 @@ def test_a_sibling_form_joins_only_when_its_stem_is_of_the_same_family():
     # "budget" ends like a participle, but "budge" stems to the same 'budg': nothing added.
     assert family_forms("budget") == ["budge"]
     assert set(re.findall(r"'(\w+)'", run_search({"q": "budget"}).parsed.tsquery)) == {"budg"}
+
+
+def test_a_query_of_many_words_is_not_rescued_word_by_word(django_assert_max_num_queries):
+    # Each word of a rescue costs lookups; past RESCUE_WORDS words the query is left as it is.
+    query = " ".join(["frivillihedspolitik"] + [f"xylofon{n}" for n in range(40)])
+    with django_assert_max_num_queries(8):
+        found = run_search({"q": query})
+    assert found.count == 0 and not found.suggestions and not found.relaxed_words
