@@ -88,6 +88,9 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
     in an item's title, so the suggestion reads as Danish and finds the same items.
     """
     out: dict[str, str] = {}
+    if not words:
+        return out
+    trigrams = has_trigrams()
     with connection.cursor() as cursor:
         for word in words:
             cursor.execute(
@@ -96,11 +99,7 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
             stem = cursor.fetchone()[0]
             if not stem or len(stem) < 4:
                 continue
-            cursor.execute(
-                "SELECT word FROM minutes_searchword WHERE word %% %s "
-                "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-                [stem, stem, CANDIDATES],
-            )
+            cursor.execute(*_candidates_sql(stem, trigrams=trigrams))
             scored = [
                 (edit_distance(stem, candidate), candidate)
                 for (candidate,) in cursor.fetchall()
@@ -109,9 +108,35 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
             scored = [s for s in scored if s[0] <= allowed_edits(stem)]
             if not scored:
                 continue
-            lexeme = min(scored, key=lambda s: s[0])[1]
+            lexeme = min(scored)[1]  # fewest edits, then alphabetical
             out[word] = _surface_form(cursor, lexeme) or lexeme
     return out
+
+
+def has_trigrams() -> bool:
+    """Whether the vocabulary has its trigram index (pg_trgm on the server, migration 0014)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('searchword_trgm_idx') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def _candidates_sql(stem: str, *, trigrams: bool) -> tuple[str, list[Any]]:
+    """The vocabulary's likely corrections of `stem`: its nearest words by trigram similarity,
+    or without pg_trgm the words of about its length that share its first letter or its last
+    two (a typo seldom changes both ends), through the length index."""
+    if trigrams:
+        return (
+            "SELECT word FROM minutes_searchword WHERE word %% %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+            [stem, stem, CANDIDATES],
+        )
+    edits = allowed_edits(stem)
+    return (
+        "SELECT word FROM minutes_searchword "
+        "WHERE length(word) BETWEEN %s AND %s AND (left(word, 1) = %s OR right(word, 2) = %s) "
+        "LIMIT 2000",
+        [len(stem) - edits, len(stem) + edits, stem[:1], stem[-2:]],
+    )
 
 
 def _surface_form(cursor, lexeme: str) -> str | None:

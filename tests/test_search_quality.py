@@ -285,3 +285,25 @@ def test_a_query_of_many_words_is_not_rescued_word_by_word(django_assert_max_num
     with django_assert_max_num_queries(8):
         found = run_search({"q": query})
     assert found.count == 0 and not found.suggestions and not found.relaxed_words
+
+
+def test_corrections_work_without_pg_trgm_too(monkeypatch):
+    # The embedded server of a bare machine has no pg_trgm: candidates come by length instead.
+    from minutes import search_suggest
+
+    monkeypatch.setattr(search_suggest, "has_trigrams", lambda: False)
+    assert closest_words(["frivilighedspolitik", "xylofonkvartet"]) == {
+        "frivilighedspolitik": "frivillighedspolitikken"
+    }
+    assert run_search({"q": "frivillihedspolitik"}).correction == "frivillighedspolitikken"
+
+
+def test_where_the_server_has_pg_trgm_the_vocabulary_has_its_trigram_index():
+    from minutes.search_suggest import has_trigrams
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        available = cursor.fetchone() is not None
+    if not available:  # the embedded server of a bare machine
+        pytest.skip("this PostgreSQL has no pg_trgm: the fallback above is the path in use")
+    assert has_trigrams()

