@@ -7,7 +7,9 @@ title plus Indstilling and Beslutning (A+B, "lead"), and the whole item (A–D, 
 line). Relevance is an exact total order over all matches:
 
 1. tier: 0 when the title line matches the query, 1 when title + Indstilling/Beslutning do,
-   2 otherwise (the weighting of issue 7 made lexicographic);
+   2 otherwise (the weighting of issue 7 made lexicographic); a procedural item (Godkendelse
+   af dagsorden, Meddelelser, …) is always in tier 2, and last there, unless the query is in
+   its own words;
 2. within a tier, `ts_rank` over that tier's vector (title words weigh most, then Indstilling
    and Beslutning, then Resume/Sagsfremstilling, then the rest);
 3. newest meeting first, then item id.
@@ -21,6 +23,12 @@ Counts and facets are exact when the result set is at most EXACT_LIMIT rows (dec
 sample below); above that they are estimated from a fixed 1/32 hash sample of items with its own
 partial GIN index, shown as "ca." in the page. A word in 95 % of the archive is then counted from
 ~6,000 narrow rows instead of 190,000.
+
+When the words find little, search does more, each step only when the one before fell short, so
+a query that finds a page costs nothing extra (issue 13): under a page, the compounds its words
+begin (`search_query`); nothing at all, the archive's nearest words for the words it does not
+know ("Mente du …?", used when they find items), then the telling words, any of them, items with
+more and rarer ones first (`search_suggest`; `_rescued` below). SearchResults says what it did.
 """
 
 from __future__ import annotations
