@@ -210,6 +210,23 @@ def build_query_set(seed: int = 1) -> list[Query]:
         add(f"sagsnummer skrevet anderledes: {spelled}", "case number", q=spelled)
     if "shared" in cases:
         add(f"sagsnummer i flere kommuner: {cases['shared']}", "case number", q=cases["shared"])
+    # Issue 13's kinds: what people type besides the archive's own spelling.
+    folded = next((w for w in words if re.search("[æøå]", w)), "møde")
+    typed = folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    add(f"ae/oe/aa for æ/ø/å: {typed}", "folding", q=typed)
+    add("ae/oe/aa for æ/ø/å: Hoeje-Taastrup", "folding", q="Hoeje-Taastrup")
+    add("ae/oe/aa, to ord: boern og unge", "folding", q="boern og unge")
+    for part in ("affald", "klima", "rygestop", "handicap"):
+        add(f"del af sammensatte ord: {part}", "compound part", q=part)
+    swapped = top[0][:2] + top[0][3] + top[0][2] + top[0][4:] if len(top[0]) > 4 else top[0]
+    for typo in ("frivillihedspolitik", "lokalpaln", swapped):
+        add(f"stavefejl: {typo}", "typo", q=typo)
+    for question in (
+        "hvad besluttede byrådet om parkering",
+        "hvornår blev frivillighedspolitikken evalueret",
+        f"hvordan går det med {rare[0]}",
+    ):
+        add(f"spørgsmål: {question}", "question", q=question)
     add(f"{top[0]} + kommune", "filter", q=top[0], kommune=slugs["kommune"])
     add(f"{top[0]} + udvalg (alle kommuner)", "filter", q=top[0], udvalg=slugs["udvalg"])
     add(f"{top[0]} + datoer 2016", "filter", q=top[0], fra="2016-01-01", til="2016-12-31")

@@ -7,7 +7,9 @@ title plus Indstilling and Beslutning (A+B, "lead"), and the whole item (A–D, 
 line). Relevance is an exact total order over all matches:
 
 1. tier: 0 when the title line matches the query, 1 when title + Indstilling/Beslutning do,
-   2 otherwise (the weighting of issue 7 made lexicographic);
+   2 otherwise (the weighting of issue 7 made lexicographic); a procedural item (Godkendelse
+   af dagsorden, Meddelelser, …) is always in tier 2, and last there, unless the query is in
+   its own words;
 2. within a tier, `ts_rank` over that tier's vector (title words weigh most, then Indstilling
    and Beslutning, then Resume/Sagsfremstilling, then the rest);
 3. newest meeting first, then item id.
@@ -21,10 +23,17 @@ Counts and facets are exact when the result set is at most EXACT_LIMIT rows (dec
 sample below); above that they are estimated from a fixed 1/32 hash sample of items with its own
 partial GIN index, shown as "ca." in the page. A word in 95 % of the archive is then counted from
 ~6,000 narrow rows instead of 190,000.
+
+When the words find little, search does more, each step only when the one before fell short, so
+a query that finds a page costs nothing extra (issue 13): under a page, the compounds its words
+begin (`search_query`); nothing at all, the archive's nearest words for the words it does not
+know ("Mente du …?", used when they find items), then the telling words, any of them, items with
+more and rarer ones first (`search_suggest`; `_rescued` below). SearchResults says what it did.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,18 +41,25 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.utils.safestring import SafeString
 
 from .filters import ItemSearchFilter
-from .highlight import START, STOP, render_marked
+from .highlight import render_marked
 from .models import AgendaItem, Case, Decision, DocumentSection, ItemSearch
-from .parsing.conventions import (
-    KLE_NUMBER,
-    RECOMMENDATION_HEADINGS,
-    SUMMARY_HEADINGS,
-    normalise_case_number,
-)
+from .parsing.conventions import normalise_case_number
 from .querysets import SEARCH_CONFIG
+from .search_query import (
+    CASE_IN_TEXT,
+    PROCEDURAL_TSQUERY,
+    ParsedQuery,
+    Token,
+    asks_for_procedural_items,
+    parse_query,
+    plain_words,
+    tokenize,
+    whole_query_case_number,
+)
+from .search_snippets import item_url, plain_snippet, result_rows, snippets
+from .search_suggest import QUESTION_WORDS, archive_items, closest_words, item_frequencies
 
 CONFIG = SEARCH_CONFIG
 # Counts and facets are exact when the sample predicts at most EXACT_LIMIT matches, and, with
@@ -62,6 +78,9 @@ PROBE_ROWS = (5000, 1000, 1000)
 # trigger (migration 0004, which has the same literal); a query uses as many of those buckets
 # as give about 3,200 sampled items.
 SAMPLE_BUCKETS = 32
+# A query of plain words that finds nothing is corrected or relaxed (search_suggest) when it has
+# at most this many words.
+RESCUE_WORDS = 8
 PAGE_SIZE = 20
 SORTS = {"": "relevance", "relevans": "relevance", "nyeste": "newest", "aeldste": "oldest"}
 
@@ -69,177 +88,6 @@ STOP_WORDS_REASON = (
     "Søgningen består kun af fyldord eller tegn, som ikke søges på (fx 'og', 'i', 'at'). "
     "Prøv med et mere sigende ord."
 )
-
-# --- Query language --------------------------------------------------------------------------
-
-# A case number as users type it: 17/10000, 17-10000, 2017 / 10000, EMN-2024-001234, a KLE
-# journal number with or without spaces around the dashes; optionally after "sag" or "sagsnr.".
-_KLE = KLE_NUMBER
-_YEAR_SERIAL = r"(?:\d{2}|\d{4})\s*[/–-]\s*\d{1,7}"
-_LETTERED = r"[A-ZÆØÅ]{2,5}-(?:\d{3}-)?(?:19|20)\d{2}-\d{3,7}"
-_LABEL = r"(?:sags?\s*-?\s*(?:nr|nummer)\.?|sag\s+nr\.?|sagnr\.?|j\.?\s*nr\.?|sag)\s*[:.]?\s*"
-CASE_IN_TEXT = re.compile(
-    rf"(?<![\w./-])(?:{_LABEL})?(?P<number>{_KLE}|{_LETTERED}|{_YEAR_SERIAL})(?![\w/]|[.-]\d)",
-    re.IGNORECASE,
-)
-_TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
-_PREFIX_WORD = re.compile(r"^[\wæøåÆØÅ.\-/]+$")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # word | phrase | prefix | case
-    text: str
-    negated: bool = False
-    variants: tuple[str, ...] = ()
-
-
-def case_spellings(normalised: str, printed: Sequence[str] = ()) -> list[str]:
-    """The ways a case number is printed in minutes, for matching it in the text."""
-    spellings = list(printed)
-    year_serial = re.fullmatch(r"(\d{2})/(\d+)", normalised)
-    if year_serial:
-        year, serial = year_serial.groups()
-        for y in (year, f"20{year}", f"19{year}"):
-            spellings += [f"{y}/{serial}", f"{y}-{serial}"]
-    elif re.fullmatch(_KLE, normalised, re.IGNORECASE):
-        parts = [p.strip() for p in normalised.split("-")]
-        spellings += ["-".join(parts), " - ".join(parts)]
-    else:
-        spellings.append(normalised)
-    return list(dict.fromkeys(spellings))
-
-
-def whole_query_case_number(text: str) -> str | None:
-    """The normalised case number when the whole query is one, in any common spelling."""
-    match = CASE_IN_TEXT.fullmatch(text.strip())
-    return normalise_case_number(match["number"]) if match else None
-
-
-def tokenize(text: str) -> list[Token | str]:
-    """Web-search syntax ("phrase", OR, -word) plus `word*` prefixes and case numbers.
-
-    Returns tokens and the string "OR" between the groups it separates.
-    """
-    out: list[Token | str] = []
-    position = 0
-    for case in CASE_IN_TEXT.finditer(text):
-        out += _plain_tokens(text[position : case.start()])
-        number = case["number"]
-        out.append(
-            Token("case", number, variants=tuple(case_spellings(normalise_case_number(number))))
-        )
-        position = case.end()
-    out += _plain_tokens(text[position:])
-    return out
-
-
-def _plain_tokens(text: str) -> list[Token | str]:
-    out: list[Token | str] = []
-    for match in _TOKEN.finditer(text):
-        negated = bool(match["neg"])
-        if match["phrase"] is not None:
-            if match["phrase"].strip():
-                out.append(Token("phrase", match["phrase"], negated))
-            continue
-        word = match["word"]
-        if word.lower() == "or" and not negated:
-            out.append("OR")
-        elif word.endswith("*") and len(word.rstrip("*")) >= 2:
-            stem = word.rstrip("*")
-            kind = "prefix" if _PREFIX_WORD.match(stem) else "word"
-            out.append(Token(kind, stem, negated))
-        elif word.strip("-*"):
-            out.append(Token("word", word.strip("*"), negated))
-    return out
-
-
-@dataclass
-class ParsedQuery:
-    text: str
-    tsquery: str = ""  # canonical tsquery text, passed back as a parameter (never formatted)
-    rank_query: str = ""  # the positive lexemes OR-ed: ts_rank then averages per-term scores
-    nodes: int = 0
-    lexemes: list[tuple[str, bool]] = field(default_factory=list)  # (lexeme, is_prefix)
-    negated: bool = False
-    phrase: bool = False
-    case_numbers: list[str] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return self.nodes == 0
-
-
-def _quote_lexeme(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def parse_query(text: str, cases: Sequence[Case] = ()) -> ParsedQuery:
-    """Build the tsquery in PostgreSQL from fixed SQL pieces and parameters: user text is only
-    ever a parameter of websearch_to_tsquery/phraseto_tsquery/to_tsquery(quote_literal(...))."""
-    parsed = ParsedQuery(text=text)
-    tokens = tokenize(text)
-    printed: dict[str, list[str]] = {}
-    for case in cases:
-        printed.setdefault(case.normalised, []).append(case.number)
-    groups: list[list[str]] = [[]]
-    params: list[Any] = []
-    lexeme_sql: list[str] = []
-    lexeme_params: list[Any] = []
-    prefix_flags: list[bool] = []
-    for token in tokens:
-        if token == "OR":
-            groups.append([])
-            continue
-        assert isinstance(token, Token)
-        normalised = ""
-        if token.kind == "word":
-            expr, values = f"websearch_to_tsquery('{CONFIG}', %s)", [token.text]
-        elif token.kind == "phrase":
-            expr, values = f"phraseto_tsquery('{CONFIG}', %s)", [token.text]
-            parsed.phrase = True
-        elif token.kind == "prefix":
-            expr, values = f"to_tsquery('{CONFIG}', quote_literal(%s) || ':*')", [token.text]
-        else:
-            normalised = normalise_case_number(token.text)
-            spellings = case_spellings(normalised, printed.get(normalised, []))
-            spellings = list(dict.fromkeys([token.text, *spellings]))
-            expr = "(" + " || ".join(f"phraseto_tsquery('{CONFIG}', %s)" for _ in spellings) + ")"
-            values = spellings
-            parsed.phrase = True
-            parsed.case_numbers.append(normalised)
-        if token.negated:
-            expr = f"(!!{expr})"
-            parsed.negated = True
-        else:
-            lexeme_sql.append(f"tsvector_to_array(to_tsvector('{CONFIG}', %s))")
-            # A case number ranks by its one canonical spelling, not by every variant's pieces.
-            lexeme_params.append(normalised if token.kind == "case" else " ".join(values))
-            prefix_flags.append(token.kind == "prefix")
-        groups[-1].append(expr)
-        params += values
-    parts = ["(" + " && ".join(g) + ")" for g in groups if g]
-    if not parts:
-        return parsed
-    sql = "SELECT q::text, numnode(q)"
-    sql += "".join(f", {s}" for s in lexeme_sql)
-    sql += " FROM (SELECT " + " || ".join(parts) + " AS q) AS built"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, lexeme_params + params)
-        row = cursor.fetchone()
-    parsed.tsquery, parsed.nodes = row[0], row[1]
-    lexemes: dict[str, bool] = {}
-    for found, is_prefix in zip(row[2:], prefix_flags, strict=True):
-        for lexeme in found or []:
-            lexemes[lexeme] = lexemes.get(lexeme, False) or is_prefix
-    parsed.lexemes = list(lexemes.items())
-    parsed.rank_query = " | ".join(
-        _quote_lexeme(lex) + (":*" if prefix else "") for lex, prefix in parsed.lexemes
-    )
-    if parsed.negated and not parsed.rank_query:
-        parsed.rank_query = parsed.tsquery
-    return parsed
-
 
 # --- Filters ---------------------------------------------------------------------------------
 
@@ -311,6 +159,17 @@ class SearchResults:
     count_is_estimate: bool = False
     sort: str = "relevance"
     parsed: ParsedQuery | None = None
+    # What the search did besides the query as typed (templates/minutes/includes/
+    # search_notices.html): the query it searched instead, a correction it used, words it
+    # offers ("Mente du …?"), the words of a relaxed query and those it left out, a case
+    # number the archive does not have, and the line saying how the query was read.
+    searched: str = ""
+    correction: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    relaxed_words: list[str] = field(default_factory=list)
+    dropped_words: list[str] = field(default_factory=list)
+    unknown_case: str = ""
+    understood: str = ""
 
     def attach_snippets(self, page) -> None:
         """ts_headline on the rows shown only, on the part of each item that matched best."""
@@ -322,7 +181,7 @@ class SearchResults:
             label, text = found.get(row.pk, ("", ""))
             row.snippet_label = label
             row.snippet = render_marked(text)
-            row.search_url = item_url(row, self.query)
+            row.search_url = item_url(row, self.searched or self.query)
 
 
 class Search:
@@ -334,6 +193,12 @@ class Search:
         self.where, self.where_params = _filter_sql(params)
         self.large = False  # more than RANK_LIMIT matches: see RANK_LIMIT
         self.count: int | None = None  # set by run_search once counted or estimated
+        self.estimated = False
+        # (tsquery, points): an item scores the points of every query it matches, and higher
+        # scores rank first, before the tiers. The words as typed when compounds widened the
+        # search; each word of a relaxed query, the rarer the more points (so items with more
+        # of the telling words come first). Only used up to RANK_LIMIT matches.
+        self.prefer: list[tuple[str, float]] = []
 
     def _match(self, column: str = "vector") -> tuple[str, list[Any]]:
         return f"{column} @@ %s::tsquery", [self.parsed.tsquery]
@@ -364,35 +229,49 @@ class Search:
         # With a negation a title can match while the whole item does not: check the item too.
         whole = " AND vector @@ %s::tsquery" if self.parsed.negated else ""
         whole_params = [q] if self.parsed.negated else []
+        # Procedural items (see PROCEDURAL_TITLES) go to the last tier, and last within it.
+        procedural = "FALSE"
+        if not asks_for_procedural_items(self.parsed.text):
+            procedural = f"title_vector @@ {PROCEDURAL_TSQUERY}"
         tiers = [
-            ("title_vector", "title_vector @@ %s::tsquery" + whole, [q, *whole_params], ""),
+            (
+                "title_vector",
+                f"title_vector @@ %s::tsquery AND NOT {procedural}" + whole,
+                [q, *whole_params],
+                "",
+            ),
             (
                 "lead_vector",
-                "lead_vector @@ %s::tsquery AND NOT title_vector @@ %s::tsquery" + whole,
+                "lead_vector @@ %s::tsquery AND NOT title_vector @@ %s::tsquery "
+                f"AND NOT {procedural}" + whole,
                 [q, q, *whole_params],
                 "(SELECT count(*) FROM tier0) < %s AND ",
             ),
             (
                 "vector",
-                "vector @@ %s::tsquery AND NOT lead_vector @@ %s::tsquery",
+                f"vector @@ %s::tsquery AND (NOT lead_vector @@ %s::tsquery OR {procedural})",
                 [q, q],
                 "(SELECT count(*) FROM tier0) + (SELECT count(*) FROM tier1) < %s AND ",
             ),
         ]
         ctes, params = [], []
         where, where_params = self.where, self.where_params
+        prefer = " + ".join(["(vector @@ %s::tsquery)::int * %s"] * len(self.prefer)) or "0"
+        prefer_params = [value for pair in self.prefer for value in pair]
         for number, (vector, match, match_params, guard) in enumerate(tiers):
+            if self.prefer and not self.large:
+                guard = ""  # a preferred match in a lower tier outranks the higher tiers
             guard_params = [n] if guard else []
             if not self.large:
                 # The guard is a one-time filter: a lower tier is never scanned when the
                 # higher tiers already fill the page.
                 ctes.append(
                     f"tier{number} AS MATERIALIZED (SELECT item_id, {number} AS tier, "
-                    f"ts_rank({vector}, %s::tsquery) AS r, date FROM minutes_itemsearch "
-                    f"WHERE {guard}{match} AND ({where}) "
-                    "ORDER BY r DESC, date DESC, item_id DESC LIMIT %s)"
+                    f"ts_rank({vector}, %s::tsquery) * (1 - ({procedural})::int) AS r, date, "
+                    f"{prefer} AS p FROM minutes_itemsearch WHERE {guard}{match} AND ({where}) "
+                    "ORDER BY p DESC, r DESC, date DESC, item_id DESC LIMIT %s)"
                 )
-                params += [rq, *guard_params, *match_params, *where_params, n]
+                params += [rq, *prefer_params, *guard_params, *match_params, *where_params, n]
                 continue
             # Newest first within the tier. Probe the newest items first: a dense tier fills
             # the page from them. Only a sparse tier (then a small one) is collected whole
@@ -413,9 +292,9 @@ class Search:
             params += [*guard_params, n, *match_params, *where_params]
             ctes.append(
                 f"tier{number} AS MATERIALIZED ("
-                f"SELECT item_id, {number} AS tier, 0::real AS r, date FROM probe{number} "
-                f"WHERE (SELECT count(*) FROM probe{number}) >= %s "
-                f"UNION ALL (SELECT item_id, {number}, 0::real, date FROM sparse{number} "
+                f"SELECT item_id, {number} AS tier, 0::real AS r, date, 0 AS p "
+                f"FROM probe{number} WHERE (SELECT count(*) FROM probe{number}) >= %s "
+                f"UNION ALL (SELECT item_id, {number}, 0::real, date, 0 FROM sparse{number} "
                 "ORDER BY date DESC, item_id DESC LIMIT %s))"
             )
             params += [n, n]
@@ -424,7 +303,7 @@ class Search:
             + ", ".join(ctes)
             + " SELECT item_id FROM (SELECT * FROM tier0 UNION ALL SELECT * FROM tier1 "
             "UNION ALL SELECT * FROM tier2) AS ranked "
-            "ORDER BY tier, r DESC, date DESC, item_id DESC OFFSET %s LIMIT %s"
+            "ORDER BY p DESC, tier, r DESC, date DESC, item_id DESC OFFSET %s LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, offset, limit])
@@ -527,6 +406,94 @@ def _municipality_label(rows: list[tuple], slug: str) -> str:
     return slug
 
 
+def _counted(parsed: ParsedQuery, params: dict[str, Any]) -> tuple[Search, dict]:
+    """A Search for `parsed` with its count and facets: exact, or estimated from the sample."""
+    search = Search(parsed, params)
+    count, facets = search.facets(sample=True)
+    # A small estimate is never shown: a handful of matches can hide between sample rows.
+    estimated = count > EXACT_LIMIT or (search.candidates > CANDIDATE_LIMIT and count > 1000)
+    if not estimated:
+        count, facets = search.facets(sample=False)
+    search.large = count > RANK_LIMIT
+    search.count = count
+    search.estimated = estimated
+    return search, facets
+
+
+def _only_plain_words(text: str) -> bool:
+    tokens = tokenize(text)
+    return all(isinstance(t, Token) and t.kind == "word" and not t.negated for t in tokens)
+
+
+def _widened(
+    text: str, found: list[Case], params: dict[str, Any], search: Search, facets: dict
+) -> tuple[Search, dict]:
+    """The search with compound parts, when the words alone find less than a page (see
+    search_query); the words as typed still rank first. Otherwise the search as it was."""
+    if (search.count or 0) >= PAGE_SIZE or not plain_words(text):
+        return search, facets
+    wide = parse_query(text, found, expand=True)
+    if wide.tsquery == search.parsed.tsquery:
+        return search, facets
+    wider, wider_facets = _counted(wide, params)
+    if (wider.count or 0) <= (search.count or 0):
+        return search, facets
+    # No preference needed: the rank query holds only the words as typed, so within each tier
+    # an item with a whole word ranks above one with only a compound of it.
+    return wider, wider_facets
+
+
+def _rescued(
+    text: str, params: dict[str, Any], results: SearchResults
+) -> tuple[Search, dict] | None:
+    """For a query of plain words that found nothing: the words the archive does not know
+    corrected to its nearest words ("Mente du …?", used at once when that finds items), else
+    the words it knows that are not in most items, any of them, items with more of them first.
+    Fills in the notices on `results`; None when neither finds anything."""
+    words = list(dict.fromkeys(plain_words(text)))
+    # A few lookups per word: a query of many words (up to 300 characters) is not rescued.
+    if not words or len(words) > RESCUE_WORDS or not _only_plain_words(text):
+        return None
+    singles = [parse_query(w, expand=True) for w in words]
+    known = [
+        not p.empty and w.lower() not in QUESTION_WORDS for w, p in zip(words, singles, strict=True)
+    ]
+    total = archive_items()
+    frequencies = iter(
+        item_frequencies(
+            [p.tsquery for p, k in zip(singles, known, strict=True) if k], limit=total // 2 + 1
+        )
+    )
+    df = {w: (next(frequencies) if k else -1) for w, k in zip(words, known, strict=True)}
+    fixes = closest_words([w for w in words if df[w] == 0])
+    if fixes:
+        corrected = " ".join(fixes.get(w, w) for w in text.split())
+        results.suggestions = [corrected]
+        search, facets = _counted(parse_query(corrected, expand=True), params)
+        if search.count:
+            results.searched = results.correction = corrected
+            return search, facets
+    if len(words) < 2:
+        return None
+    # Stop words (-1), words in no item (0) and words in most items say little about the subject.
+    kept = [fixes.get(w, w) for w in words if 0 < df[w] <= total // 2 or w in fixes]
+    if not kept:
+        return None
+    relaxed = " OR ".join(kept)
+    search, facets = _counted(parse_query(relaxed, expand=True), params)
+    if not search.count:
+        return None
+    # Inverse document frequency: a word in one item in a thousand outweighs one in a third.
+    search.prefer = [
+        (parse_query(w, expand=True).tsquery, math.log(total / max(df.get(w, 1), 1)) + 0.1)
+        for w in kept
+    ]
+    results.searched = relaxed
+    results.relaxed_words = kept
+    results.dropped_words = [w for w in words if w not in kept and fixes.get(w) not in kept]
+    return search, facets
+
+
 def run_search(params: dict[str, Any]) -> SearchResults:
     text = (params.get("q") or "").strip()
     sort = SORTS.get(params.get("sortering") or "", "relevance")
@@ -557,144 +524,42 @@ def run_search(params: dict[str, Any]) -> SearchResults:
         return SearchResults(
             text, [], 0, {}, cases, empty_reason=STOP_WORDS_REASON, sort=sort, parsed=parsed
         )
-    search = Search(parsed, params)
-    count, facets = search.facets(sample=True)
-    # A small estimate is never shown: a handful of matches can hide between sample rows.
-    estimated = count > EXACT_LIMIT or (search.candidates > CANDIDATE_LIMIT and count > 1000)
-    if not estimated:
-        count, facets = search.facets(sample=False)
-    search.large = count > RANK_LIMIT
-    search.count = count
-    documents = list(
+    results = SearchResults(text, [], 0, {}, cases, sort=sort)
+    if whole and not found:
+        results.unknown_case = whole
+    search, facets = _widened(text, found, params, *_counted(parsed, params))
+    if not search.count and not whole:
+        search, facets = _rescued(text, params, results) or (search, facets)
+    parsed = search.parsed
+    results.items = RankedItems(search, search.count or 0)
+    results.count = search.count or 0
+    results.facets = facets
+    results.count_is_estimate = search.estimated
+    results.parsed = parsed
+    results.understood = understood(parsed)
+    results.documents = list(
         DocumentSection.objects.matching(parsed.tsquery, parsed.rank_query).select_related(
             "document__municipality"
         )[:5]
     )
-    return SearchResults(
-        text,
-        RankedItems(search, count),
-        count,
-        facets,
-        cases,
-        documents,
-        count_is_estimate=estimated,
-        sort=sort,
-        parsed=parsed,
-    )
+    return results
 
 
-# --- Snippets --------------------------------------------------------------------------------
-
-HEADLINE_OPTIONS = (
-    f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=30, MinWords=12, "
-    'FragmentDelimiter=" … "'
-)
-
-SHORT_HEADLINE_OPTIONS = (
-    f"StartSel={START}, StopSel={STOP}, MaxFragments=0, MaxWords=60, MinWords=40"
-)
-
-
-def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, str]]:
-    """item id → (label of the part shown, ts_headline of it with sentinel marks).
-
-    Each item's parts are its sections, its decisions and its attachment list; the part shown
-    is the one that matches the whole query, else the one with most query words, preferring
-    Indstilling/Beslutning, then Resume/Sagsfremstilling, then the rest, then position.
-    """
-    sql = """
-        WITH parts AS (
-            SELECT s.item_id, s.position AS pos, s.heading AS label, s.text AS body,
-                   CASE WHEN lower(s.heading) = ANY(%s) THEN 1
-                        WHEN lower(s.heading) = ANY(%s) THEN 2 ELSE 3 END AS cls
-            FROM minutes_section s WHERE s.item_id = ANY(%s)
-            UNION ALL
-            SELECT d.item_id, 1000 + d.position, 'Beslutning', d.text, 1
-            FROM minutes_decision d WHERE d.item_id = ANY(%s) AND d.text <> ''
-            UNION ALL
-            SELECT a.item_id, 2000, 'Bilag', string_agg(a.title, E'\n' ORDER BY a.position), 3
-            FROM minutes_attachment a WHERE a.item_id = ANY(%s) GROUP BY a.item_id
-        ), scored AS MATERIALIZED (
-            -- Materialised: each part is parsed once, not once per use of v below.
-            SELECT p.*, to_tsvector('danish', p.body) AS v FROM parts p
-        ), best AS (
-            SELECT DISTINCT ON (item_id) item_id, label, body FROM scored
-            ORDER BY item_id, (v @@ %s::tsquery) DESC, (v @@ %s::tsquery) DESC, cls,
-                     ts_rank(v, %s::tsquery) DESC, pos
-        )
-        -- The parser drops what looks like HTML tags from a headline; hide < and > from it so
-        -- the source text comes back whole (render_marked escapes it).
-        -- A short part is shown whole: fragment mode drops its first word.
-        SELECT item_id, label, ts_headline('danish', translate(body, '<>', E'\x04\x05'),
-                                           %s::tsquery,
-                                           CASE WHEN length(body) <= 200 THEN %s ELSE %s END)
-        FROM best
-    """
-    q, rq = parsed.tsquery, parsed.rank_query
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                sorted(RECOMMENDATION_HEADINGS),
-                sorted(SUMMARY_HEADINGS),
-                item_ids,
-                item_ids,
-                item_ids,
-                q,
-                rq,
-                rq,
-                rq or q,
-                SHORT_HEADLINE_OPTIONS,
-                HEADLINE_OPTIONS,
-            ],
-        )
-        return {
-            item_id: (label, text.translate(_UNHIDE)) for item_id, label, text in cursor.fetchall()
-        }
-
-
-_UNHIDE = {4: "<", 5: ">"}
-
-
-def result_rows(results: SearchResults, rows: Sequence[AgendaItem]) -> list[dict[str, Any]]:
-    """One plain dict per result, for JSON, CSV and the feed."""
-    out = []
-    for item in rows:
-        meeting = item.meeting
-        committee = meeting.committee
-        snippet: SafeString | str = getattr(item, "snippet", "")
-        out.append(
-            {
-                "id": item.pk,
-                "url": item_url(item, results.query),
-                "municipality": committee.municipality.name,
-                "committee": committee.name,
-                "meeting_date": meeting.date.isoformat(),
-                "item_number": item.number,
-                "title": item.title,
-                "case_number": item.case.number if item.case else None,
-                "closed": item.closed,
-                "snippet_section": getattr(item, "snippet_label", ""),
-                "snippet_html": str(snippet),
-                "snippet": plain_snippet(str(snippet)),
-            }
-        )
-    return out
-
-
-def item_url(item: AgendaItem, query: str) -> str:
-    """The item on its meeting page, with the search terms to highlight there."""
-    from urllib.parse import urlencode
-
-    base = item.meeting.get_absolute_url()
-    suffix = f"?{urlencode({'fremhaev': query})}" if query else ""
-    return f"{base}{suffix}#{item.anchor}"
-
-
-def plain_snippet(html: str) -> str:
-    from html import unescape
-
-    return unescape(re.sub(r"</?mark>", "", html))
+def understood(parsed: ParsedQuery) -> str:
+    """The query as searched, in one quiet line: the other spellings and the compounds."""
+    parts = []
+    for word, others, stems in parsed.readings:
+        added = []
+        # Other spellings are worth a word only when one of them has æ, ø or å the typed word
+        # lacks (a query for "møde" also finding "moede" is no news).
+        if others and not re.search("[æøå]", word.lower()):
+            added.append("også " + " og ".join(o for o in others if re.search("[æøå]", o)))
+        if stems:
+            starts = " eller ".join(f"{stem}-" for stem in stems.split("/"))
+            added.append(f"ord, der begynder med {starts}")
+        if added:
+            parts.append(f"{word} ({'; '.join(added)})")
+    return "; ".join(parts)
 
 
 __all__ = [
@@ -703,7 +568,10 @@ __all__ = [
     "RankedItems",
     "Search",
     "SearchResults",
+    "item_url",
     "parse_query",
+    "plain_snippet",
+    "result_rows",
     "run_search",
     "snippets",
     "tokenize",

@@ -28,6 +28,7 @@ from .item_decisions import item_outcomes
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
 from .text import danish_date
+from .search_suggest import notice_links
 
 TIMEOUT_MESSAGE = (
     "Søgningen tog for lang tid og blev stoppet. Prøv med flere eller mere præcise ord, "
@@ -109,6 +110,7 @@ def search(request: HttpRequest) -> HttpResponse:
         documents=_documents(results.documents, form.municipality),
         page_query=_query_string(form),
         feed_query=_query_string(form, sortering=None),
+        notice_links=notice_links(results, lambda q: _query_string(form, q=q)),
     )
     return render(request, "minutes/search.html", context)
 

@@ -142,6 +142,10 @@ def test_load_query_set_and_pages_give_every_figure(files, tmp_path):
         "case number",
         "filter",
         "sort",
+        "folding",
+        "compound part",
+        "typo",
+        "question",
     }
     search = queries.run_query_set(query_set, repeat=2)
     for key in ("p50_ms", "p95_ms", "max_ms", "over_1s", "runs", "slowest", "by_query"):

@@ -174,6 +174,15 @@ SUMMARY_HEADINGS = frozenset(
 # KLE journal number: subject code, action code (letter incl. Æ/Ø/Å), serial, year.
 KLE_NUMBER = r"\d{2}\.\d{2}\.\d{2}(?:\.\d{2})?\s*-\s*[A-ZÆØÅ]\d{2}\s*-\s*\d+\s*-\s*\d{2}(?:\d{2})?"
 
+# The same numbers as people type them into a search box: a KLE number without its dots
+# (003210-S55-55-23), a lettered number with spaces for its dashes (EMN 2025 009242; capitals
+# only, so "og 2020 1234" in a sentence is no case number).
+KLE_UNDOTTED = r"\d{6}(?:\d{2})?\s*-\s*[A-ZÆØÅ]\d{2}\s*-\s*\d+\s*-\s*\d{2}(?:\d{2})?"
+LETTERED_CASE_NUMBER = (
+    r"(?:[A-ZÆØÅ]{2,5}-(?:\d{3}-)?(?:19|20)\d{2}-\d{3,7}"
+    r"|(?-i:[A-ZÆØÅ]{2,5})\s+(?:\d{3}\s+)?(?:19|20)\d{2}\s+\d{3,7})"
+)
+
 # Case numbers, in the forms Danish case systems print them.
 CASE_NUMBER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b{KLE_NUMBER}\b"),
@@ -240,7 +249,12 @@ def normalise_case_number(text: str) -> str:
     """One spelling per case for lookups: `sag 17-10000`, `17 / 10000` and `17/10000` are one."""
     value = CASE_LABEL.sub("", text.strip())
     value = re.sub(r"^sag\s+", "", value, flags=re.IGNORECASE)
+    if re.fullmatch(LETTERED_CASE_NUMBER, value):  # EMN 2025 009242 is EMN-2025-009242
+        value = re.sub(r"\s*[-–]\s*|\s+", "-", value)
     value = re.sub(r"\s+", "", value).replace("–", "-").upper()
+    if re.fullmatch(KLE_UNDOTTED, value):  # 003210-S55-55-23 is 00.32.10-S55-55-23
+        subject, rest = value.split("-", 1)
+        return ".".join(re.findall(r"\d\d", subject)) + "-" + rest
     year_serial = re.fullmatch(r"(\d{2}|\d{4})[-/](\d{1,7})", value)
     if year_serial:
         year, serial = year_serial.groups()

@@ -225,8 +225,11 @@ def search_text(item: Item, committee_name: str) -> dict[str, str]:
     d.extend(item.attachments)
     # The text of attachments that came with the document: searchable at the lowest weight.
     d.extend(f.text for f in item.attachment_files if f.text)
+    # The committee's name is searchable at the lowest weight, not in the title line: there it
+    # put every item of "Socialudvalget" in the title tier of a search for it (issue 13).
+    d.append(committee_name)
     return {
-        "text_a": "\n".join(filter(None, [item.title, item.case_number or "", committee_name])),
+        "text_a": "\n".join(filter(None, [item.title, item.case_number or ""])),
         "text_b": "\n\n".join(b),
         "text_c": "\n\n".join(c),
         "text_d": "\n\n".join(d),

@@ -1,0 +1,169 @@
+"""What search does when the words as typed find nothing: "Mente du …?" from the archive's own
+vocabulary, and relaxed queries (the words the archive knows, any of them).
+
+Everything here runs only for a query that found nothing, so its cost never touches the common
+case: a few index lookups per word of the query, and one trigram lookup in the vocabulary (the
+title words of every item, migration 0014) per word the archive does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from .highlight import START, STOP
+from .search_query import CONFIG
+
+# The vocabulary's nearest words by trigram similarity that are weighed by edit distance.
+CANDIDATES = 12
+# The words that make a question of a query and say nothing of its subject. PostgreSQL's Danish
+# stop words have "hvad", "hvem" and "hvor", not these.
+QUESTION_WORDS = frozenset(
+    {"hvornår", "hvordan", "hvorfor", "hvorledes", "hvilken", "hvilket", "hvilke", "hvormange"}
+)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with a swap of two neighbouring letters as one edit ("lokalpaln")."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(word: str) -> int:
+    """How many typing errors a word of this length may hold and still be corrected."""
+    return 1 if len(word) <= 6 else 2 if len(word) <= 12 else 3
+
+
+def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
+    """How many items match each tsquery, counted up to `limit` (then `limit`): an estimate
+    from the search sample above it, so a word in most of the archive costs a sample lookup."""
+    out = []
+    with connection.cursor() as cursor:
+        for tsquery in tsqueries:
+            cursor.execute(
+                "SELECT coalesce(sum(scale), 0) FROM minutes_itemsearch_sample_matches(%s::tsquery)",
+                [tsquery],
+            )
+            estimate = cursor.fetchone()[0]
+            if estimate > limit:
+                out.append(limit)
+                continue
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM minutes_itemsearch "
+                "WHERE vector @@ %s::tsquery LIMIT %s) AS m",
+                [tsquery, limit],
+            )
+            out.append(cursor.fetchone()[0])
+    return out
+
+
+def archive_items() -> int:
+    """The number of items, exact on a small archive and from the planner's statistics on a
+    large one (counting 200,000 rows is not worth it for a rough threshold)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'minutes_itemsearch'::regclass")
+        estimate = cursor.fetchone()[0]
+        if estimate >= 10_000:
+            return int(estimate)
+        cursor.execute("SELECT count(*) FROM minutes_itemsearch")
+        return cursor.fetchone()[0]
+
+
+def closest_words(words: Sequence[str]) -> dict[str, str]:
+    """typed word → the archive's word it most likely was meant as, for each word that has one.
+
+    Compared as stems (the vocabulary holds lexemes); the word shown is the form the lexeme has
+    in an item's title, so the suggestion reads as Danish and finds the same items.
+    """
+    out: dict[str, str] = {}
+    if not words:
+        return out
+    trigrams = has_trigrams()
+    with connection.cursor() as cursor:
+        for word in words:
+            cursor.execute(
+                f"SELECT (tsvector_to_array(to_tsvector('{CONFIG}', %s)))[1]", [word.lower()]
+            )
+            stem = cursor.fetchone()[0]
+            if not stem or len(stem) < 4:
+                continue
+            cursor.execute(*_candidates_sql(stem, trigrams=trigrams))
+            scored = [
+                (edit_distance(stem, candidate), candidate)
+                for (candidate,) in cursor.fetchall()
+                if candidate != stem
+            ]
+            scored = [s for s in scored if s[0] <= allowed_edits(stem)]
+            if not scored:
+                continue
+            lexeme = min(scored)[1]  # fewest edits, then alphabetical
+            out[word] = _surface_form(cursor, lexeme) or lexeme
+    return out
+
+
+def has_trigrams() -> bool:
+    """Whether the vocabulary has its trigram index (pg_trgm on the server, migration 0014)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('searchword_trgm_idx') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def _candidates_sql(stem: str, *, trigrams: bool) -> tuple[str, list[Any]]:
+    """The vocabulary's likely corrections of `stem`: its nearest words by trigram similarity,
+    or without pg_trgm the words of about its length that share its first letter or its last
+    two (a typo seldom changes both ends), through the length index."""
+    if trigrams:
+        return (
+            "SELECT word FROM minutes_searchword WHERE word %% %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+            [stem, stem, CANDIDATES],
+        )
+    edits = allowed_edits(stem)
+    return (
+        "SELECT word FROM minutes_searchword "
+        "WHERE length(word) BETWEEN %s AND %s AND (left(word, 1) = %s OR right(word, 2) = %s) "
+        "LIMIT 2000",
+        [len(stem) - edits, len(stem) + edits, stem[:1], stem[-2:]],
+    )
+
+
+def _surface_form(cursor, lexeme: str) -> str | None:
+    """The word as a title prints it (the first item whose title line has the lexeme)."""
+    cursor.execute(
+        "SELECT ts_headline(%s, i.title, to_tsquery('simple', quote_literal(%s)), %s) "
+        "FROM minutes_itemsearch s JOIN minutes_agendaitem i ON i.id = s.item_id "
+        "WHERE s.title_vector @@ to_tsquery('simple', quote_literal(%s)) LIMIT 1",
+        [CONFIG, lexeme, f"StartSel={START}, StopSel={STOP}, HighlightAll=true", lexeme],
+    )
+    row = cursor.fetchone()
+    marked = re.search(f"{START}([^{STOP}]+){STOP}", row[0]) if row else None
+    return marked[1].lower() if marked else None
+
+
+def notice_links(results, query_string) -> dict[str, Any]:
+    """The links of the search notices (templates/minutes/includes/search_notices.html), each
+    the current search with another query: `query_string(q)` gives its parameters."""
+    links: dict[str, Any] = {
+        "suggestions": [{"text": s, "query": query_string(s)} for s in results.suggestions],
+    }
+    if results.correction:
+        links["correction"] = query_string(results.correction)
+    if results.unknown_case:
+        # The number's longest run of digits as a plain word: found in text that prints the
+        # number another way (or only its serial), and no case number the search would follow.
+        digits = max(re.findall(r"\d+", results.unknown_case), key=len, default="")
+        if digits:
+            links["case_text"] = {"text": digits, "query": query_string(digits)}
+    return links
