@@ -27,8 +27,8 @@ from .highlight import highlighter_for
 from .item_decisions import item_outcomes
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
-from .text import danish_date
 from .search_suggest import notice_links
+from .text import danish_date
 
 TIMEOUT_MESSAGE = (
     "Søgningen tog for lang tid og blev stoppet. Prøv med flere eller mere præcise ord, "

@@ -200,7 +200,7 @@ def test_a_bug_in_a_reader_fails_these_tests_instead_of_passing_as_a_refusal(mon
     """Only a reader's deliberate ParseError passes the checks above: an IndexError injected
     into the item chooser comes out as itself, so every property test above would fail."""
 
-    def broken(lines):
+    def broken(lines, *rest):
         raise IndexError("injected")
 
     monkeypatch.setattr(text, "choose_items", broken)
