@@ -89,17 +89,26 @@ def within_budget(read: Callable[..., T], *args, **kwargs) -> T:
     seconds = current_limit()
     if threading.current_thread() is not threading.main_thread():
         return _in_child(seconds, read, args, kwargs)
-    token = _deadline.set(time.monotonic() + seconds)
+    deadline = time.monotonic() + seconds
+    token = _deadline.set(deadline)
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return read(*args, **kwargs)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            result = read(*args, **kwargs)
+        finally:
+            # First thing: a timer that fires in here still lands in the `except` below.
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         raise refusal(seconds) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         _deadline.reset(token)
+    if time.monotonic() > deadline:
+        # Over the budget although no timer interrupted it (a signal arrives only between
+        # two steps of the interpreter): refused all the same.
+        raise refusal(seconds)
+    return result
 
 
 def _expire(signum, frame) -> None:

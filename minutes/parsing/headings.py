@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .conventions import (
     CASE_LABEL_ANYWHERE,
@@ -80,10 +81,18 @@ _SPACES = re.compile(r"\s+")
 _MAX_HEADING = 160
 
 
+# Each line is asked several times in a row (section, history, decision, attachment heading?):
+# the canonical form is computed once per line.
+@lru_cache(maxsize=512)
 def _canon(stripped: str) -> str:
     if len(stripped) > _MAX_HEADING:
         return ""
     return _SPACES.sub(" ", stripped.strip().rstrip(":").strip()).lower()
+
+
+_LABELLED = re.compile(r"^([^:]{3,60}):\s*(\S.*)$")
+_LABELLED_ATTACHMENT = re.compile(r"^(bilag|bilagsliste)\s*:\s*(\S.*)$", re.IGNORECASE)
+_LABELLED_DECISION = re.compile(r"^(beslutning(?:er)?|afgørelse)\s*:\s*(\S.*)$", re.IGNORECASE)
 
 
 def section_heading(stripped: str) -> tuple[str, str] | None:
@@ -92,7 +101,7 @@ def section_heading(stripped: str) -> tuple[str, str] | None:
     canon = _canon(stripped)
     if canon in SECTION_HEADINGS:
         return SECTION_ALIASES.get(canon, stripped.strip().rstrip(":").strip()), ""
-    match = re.match(r"^([^:]{3,60}):\s*(\S.*)$", stripped)
+    match = _LABELLED.match(stripped)
     if match and _canon(match[1]) in SECTION_HEADINGS:
         return SECTION_ALIASES.get(_canon(match[1]), match[1].strip()), match[2].strip()
     return None
@@ -124,7 +133,7 @@ def attachment_heading(stripped: str) -> tuple[bool, str]:
         return False, ""
     if _canon(stripped) in ATTACHMENT_HEADINGS:
         return True, ""
-    match = re.match(r"^(bilag|bilagsliste)\s*:\s*(\S.*)$", stripped, re.IGNORECASE)
+    match = _LABELLED_ATTACHMENT.match(stripped)
     if match:
         return True, match[2].strip()
     return False, ""
@@ -144,7 +153,7 @@ def decision_heading(stripped: str) -> DecisionHead | None:
     canon = _canon(stripped)
     if canon in DECISION_HEADINGS:
         return DecisionHead(None, None)
-    match = re.match(r"^(beslutning(?:er)?|afgørelse)\s*:\s*(\S.*)$", stripped, re.IGNORECASE)
+    match = _LABELLED_DECISION.match(stripped)
     if match and not DATE_TOKEN.match(match[2]):
         return DecisionHead(None, None, match[2].strip())
     prefixed = DECISION_PREFIX.match(stripped)
