@@ -13,6 +13,7 @@ meeting: the meeting's own body's, on the meeting date (fixtures/formats/expecte
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from minutes.data.municipalities import Authority, by_name
@@ -112,6 +113,39 @@ def has_own_decisions(doc: ParsedDocument) -> bool:
         for item in doc.items
         for decision in item.decisions
     )
+
+
+NO_COMMITTEE = "udvalget kunne ikke findes i overskriften"
+NO_DATE = "mødedatoen kunne ikke findes i overskriften"
+
+
+def meeting_from_decisions(doc: ParsedDocument) -> None:
+    """A meeting whose header names no body or date (an OS2dagsorden page's `Dato: Onsdag,
+    April 3, 2019 - 18:00`, a page without its title) is the meeting whose body and date most of
+    its items' decisions name (`Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42`): at least two
+    items, and half of them."""
+    if doc.committee is not None and doc.date is not None:
+        return
+    pairs = Counter(
+        (decision.body, decision.date)
+        for item in doc.items
+        for decision in {(d.body, d.date): d for d in item.decisions}.values()
+        if decision.body
+        and decision.date
+        and (doc.date is None or decision.date == doc.date)
+        and (doc.committee is None or same_body(decision.body, doc.committee))
+    )
+    if not pairs:
+        return
+    (body, day), count = pairs.most_common(1)[0]
+    if count < max(2, (len(doc.items) + 1) // 2):
+        return
+    if doc.committee is None:
+        doc.committee = body
+        doc.warnings = [w for w in doc.warnings if w != NO_COMMITTEE]
+    if doc.date is None:
+        doc.date = day
+        doc.warnings = [w for w in doc.warnings if w != NO_DATE]
 
 
 def settle_this_meeting(doc: ParsedDocument) -> None:

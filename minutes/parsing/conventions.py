@@ -480,14 +480,20 @@ NAME_WORD = r"(?<!\w)(?:[A-ZÆØÅ]\.(?:[ ]?[A-ZÆØÅ]\.)*|[A-ZÆØÅ][\w\-'’
 # Punkt …") is tried in linear time instead of once from every word (quadratic).
 _NAME = rf"{NAME_WORD}(?:[ ]+(?:{NAME_WORD}|la|von|de|van|af|du|le)){{0,7}}"
 _PARTY_SUFFIX = r"(?:[ ]*\((?P<party>[A-ZÆØÅ]{1,2})\))?"
+# Several names: "Martin Bech, Bettina Kjeldsen og Niels Salling var fraværende".
+_NAMES = (
+    rf"{_NAME}(?:[ ]*\([A-ZÆØÅ]{{1,2}}\))?(?:[ ]*(?:,|og)[ ]*{_NAME}(?:[ ]*\([A-ZÆØÅ]{{1,2}}\))?)*"
+)
 _ABSENT_NOTE = re.compile(
-    rf"(?P<name>{_NAME}){_PARTY_SUFFIX}[ ]+(?:var|er|meldte)[ ]+(?:fraværende|afbud)"
+    rf"(?P<names>{_NAMES})[ ]+(?:var|er|meldte)[ ]+(?:fraværende|afbud)"
     r"(?P<rest>[^.\n]*)\.?",
 )
 _AFBUD_FROM = re.compile(
-    rf"(?:Afbud|Fravær(?:ende)?)\s*(?:fra|:)\s+(?P<names>{_NAME}{_PARTY_SUFFIX}"
-    rf"(?:\s*(?:,|og)\s*{_NAME}(?:[ ]*\([A-ZÆØÅ]{{1,2}}\))?)*)",
+    rf"(?:[Aa]fbud|[Ff]ravær(?:ende)?)\s*(?:fra|:)\s+(?P<names>{_NAMES})",
 )
+# Capitalised words that begin a sentence about absence without being anyone's name ("Der er
+# afbud fra …", "Alle var til stede").
+_NOT_NAMES = {"der", "det", "de", "han", "hun", "man", "alle", "ingen", "følgende", "enkelte"}
 _SUBSTITUTE_NOTE = re.compile(
     rf"I\s+stedet\s+(?:for\s+(?:ham|hende)\s+)?(?:deltog|mødte|indtrådte)\s+"
     rf"(?:stedfortræder(?:en)?\s+)?(?P<name>{_NAME}){_PARTY_SUFFIX}",
@@ -516,15 +522,15 @@ def attendance_notes(text: str) -> list[Attendee]:
     for match in _ABSENT_NOTE.finditer(text):
         if re.search(r"\bunder\b|\bpunkt|\bbehandling", match["rest"]):
             continue
-        found.append(
-            Attendee(
-                name=match["name"],
-                party=match["party"],
-                status="absent",
-                note=match.group(0).strip(),
-            )
-        )
-        absent_spans.append((match.end(), match["name"]))
+        people = [_person(raw) for raw in re.split(r",|\bog\b", match["names"])]
+        people = [(name, party) for name, party in people if name.lower() not in _NOT_NAMES]
+        for name, party in people:
+            if name and name not in {a.name for a in found}:
+                found.append(
+                    Attendee(name=name, party=party, status="absent", note=match.group(0).strip())
+                )
+        if people:
+            absent_spans.append((match.end(), people[0][0]))
     for match in _AFBUD_FROM.finditer(text):
         line_end = text.find("\n", match.end())
         rest = text[match.end() : line_end if line_end >= 0 else len(text)]

@@ -231,6 +231,21 @@ def body_date_line(stripped: str) -> tuple[str, str] | None:
     return body, match["date"]
 
 
+_POINT_SUFFIX = re.compile(r",\s*(?:pkt\.?|punkt)\s*\d{1,3}\s*:?$", re.IGNORECASE)
+
+
+def point_decision_line(stripped: str) -> tuple[str, str] | None:
+    """(body, date) of a line that opens a decision by naming its meeting and item alone:
+    `Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42` (OS2dagsorden and other web pages print
+    the decision under it, with no `Beslutning` heading). The body must end in a body word."""
+    if not _POINT_SUFFIX.search(stripped):
+        return None
+    found = body_date_line(stripped)
+    if found is None or not BODY_WORD.search(found[0].split()[-1]):
+        return None
+    return found
+
+
 def case_line(stripped: str) -> str | None:
     """The case number of a line that is only a case number, labelled or bare."""
     if not stripped or len(stripped) > 120:

@@ -24,6 +24,7 @@ from .conventions import (
 )
 from .headings import (
     SUB_ITEM,
+    DecisionHead,
     attachment_heading,
     body_date_line,
     case_line,
@@ -33,6 +34,7 @@ from .headings import (
     history_field,
     history_heading,
     is_meta,
+    point_decision_line,
     section_heading,
     structural,
 )
@@ -197,6 +199,10 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
             continue
         blank = not stripped
         head = decision_heading(stripped) if stripped else None
+        if head is None and stripped and mode in {"text", "attachments"}:
+            named = point_decision_line(stripped)
+            if named:
+                head = DecisionHead(*named)
         attach, attach_rest = attachment_heading(stripped) if stripped else (False, "")
         heading = section_heading(stripped) if stripped and not head else None
         if heading and mode == "attachments" and _listed(heading[0], content, index):

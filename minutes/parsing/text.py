@@ -34,7 +34,13 @@ from __future__ import annotations
 import re
 
 from .attendance import apply_attendance_notes, dedupe
-from .bodies import has_own_decisions, settle_this_meeting
+from .bodies import (
+    NO_COMMITTEE,
+    NO_DATE,
+    has_own_decisions,
+    meeting_from_decisions,
+    settle_this_meeting,
+)
 from .documents import looks_like_memo, parse_document
 from .header import parse_header
 from .item_body import case_number_before, closed_parts, metadata_case, parse_item
@@ -128,9 +134,9 @@ def parse_text(
     if header.kind is None:
         doc.warnings.append("ingen overskrift med 'Referat' eller 'Dagsorden' fundet")
     if doc.committee is None:
-        doc.warnings.append("udvalget kunne ikke findes i overskriften")
+        doc.warnings.append(NO_COMMITTEE)
     if doc.date is None:
-        doc.warnings.append("mødedatoen kunne ikke findes i overskriften")
+        doc.warnings.append(NO_DATE)
     if not chain:
         doc.warnings.append("ingen dagsordenspunkter fundet")
     doc.warnings += limits
@@ -158,6 +164,7 @@ def parse_text(
         # "Dagsorden" over minutes with this meeting's decisions: the decisions are real.
         doc.kind = "minutes"
         doc.warnings.append("overskriften siger dagsorden, men punkterne har mødets beslutninger")
+    meeting_from_decisions(doc)
     settle_this_meeting(doc)
     apply_attendance_notes(doc, header.text)
     return doc

@@ -1,0 +1,125 @@
+"""Layouts of web-published minutes beyond the development set, written here in their shape:
+an OS2dagsorden (Drupal) meeting page, and attendance noted in prose."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from minutes.parsing import parse
+from minutes.parsing.conventions import attendance_notes
+
+# The shape of an OS2dagsorden meeting page as text: an English-formatted date in the header,
+# no committee in it, each item `Pkt. N` with its case line, and each decision under a line
+# naming the committee, the meeting's date and the item.
+OS2DAGSORDEN = """Referat
+
+Dato: Torsdag, March 7, 2024 - 17:00
+Sted: Mødelokale 3
+
+  Pkt. 12
+
+  Godkendelse af dagsorden
+
+  Sagsnr. 401122 Teknik- og Miljøudvalget Åbent punkt
+
+  Teknik- og Miljøudvalget, 07-03-2024, pkt. 12
+
+  Dagsordenen blev godkendt.
+
+  Pkt. 13
+
+  Ny belysning på stisystemet
+
+  Sagsnr. 398877 Teknik- og Miljøudvalget Åbent punkt
+
+  Resume
+
+  Forvaltningen foreslår LED-belysning på de kommunale stier.
+
+  Indstilling
+
+  Forvaltningen indstiller, at projektet godkendes.
+
+  Sagsfremstilling
+
+  Belysningen er udtjent og bruger meget strøm.
+
+  Teknik- og Miljøudvalget, 07-03-2024, pkt. 13
+
+  Godkendt.
+
+  Pkt. 14
+
+  Orientering om vejarbejder
+
+  Sagsnr. 398901 Teknik- og Miljøudvalget Åbent punkt
+
+  Teknik- og Miljøudvalget, 07-03-2024, pkt. 14
+
+  Taget til efterretning.
+"""
+
+
+def test_an_os2dagsorden_page_gives_its_committee_date_and_decisions():
+    doc = parse(OS2DAGSORDEN.encode("utf-8"), filename="moede.txt", municipality="Roskilde")
+    assert (doc.kind, doc.committee, doc.date) == (
+        "minutes",
+        "Teknik- og Miljøudvalget",
+        date(2024, 3, 7),
+    )
+    assert [(i.number, i.title, i.case_number) for i in doc.items] == [
+        (12, "Godkendelse af dagsorden", "401122"),
+        (13, "Ny belysning på stisystemet", "398877"),
+        (14, "Orientering om vejarbejder", "398901"),
+    ]
+    decisions = [
+        (d.body, d.date, d.outcome, d.this_meeting, d.text)
+        for item in doc.items
+        for d in item.decisions
+    ]
+    assert decisions == [
+        (
+            "Teknik- og Miljøudvalget",
+            date(2024, 3, 7),
+            "approved",
+            True,
+            "Dagsordenen blev godkendt.",
+        ),
+        ("Teknik- og Miljøudvalget", date(2024, 3, 7), "approved", True, "Godkendt."),
+        ("Teknik- og Miljøudvalget", date(2024, 3, 7), "noted", True, "Taget til efterretning."),
+    ]
+    assert [s.heading for s in doc.items[1].sections] == [
+        "Resume",
+        "Indstilling",
+        "Sagsfremstilling",
+    ]
+    assert not [w for w in doc.warnings if "overskriften" in w]
+
+
+def test_a_line_naming_another_body_and_item_is_not_this_meetings_decision():
+    text = OS2DAGSORDEN.replace(
+        "  Teknik- og Miljøudvalget, 07-03-2024, pkt. 13\n",
+        "  Økonomiudvalget, 12-02-2024, pkt. 4\n\n  Anbefalet.\n\n"
+        "  Teknik- og Miljøudvalget, 07-03-2024, pkt. 13\n",
+    )
+    doc = parse(text.encode("utf-8"), filename="moede.txt", municipality="Roskilde")
+    item = doc.items[1]
+    assert [(d.body, d.date, d.this_meeting) for d in item.decisions] == [
+        ("Økonomiudvalget", date(2024, 2, 12), False),
+        ("Teknik- og Miljøudvalget", date(2024, 3, 7), True),
+    ]
+
+
+def test_absence_written_as_prose_names_everyone_and_no_pronoun():
+    notes = attendance_notes(
+        "Der er afbud fra Mette Holm, Jens Lund Kristensen og Sara Berg.\n\n"
+        "Anders Vinther (V), Lone Dahl og Ib Madsen var fraværende."
+    )
+    assert [(a.name, a.party, a.status) for a in notes] == [
+        ("Anders Vinther", "V", "absent"),
+        ("Lone Dahl", None, "absent"),
+        ("Ib Madsen", None, "absent"),
+        ("Mette Holm", None, "absent"),
+        ("Jens Lund Kristensen", None, "absent"),
+        ("Sara Berg", None, "absent"),
+    ]
