@@ -225,13 +225,14 @@ LOGGING = {
 
 # Rendered meeting and case pages, keyed by their version (see minutes.views), and the
 # sitemap. With CACHE_URL (redis://host:6379/0) one Redis holds them for every worker and
-# machine, so a page version is rendered once for the whole site; without it each process
-# keeps its own, so a bare machine needs nothing more.
+# machine, so a page version is rendered once for the whole site (Django's Redis backend, with
+# a lost Redis taken as a miss: archive/cache.py); without it each process keeps its own, so a
+# bare machine needs nothing more.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "referatarkivet"),
             # A slow or lost Redis must not hold a worker for long: a miss renders the page.

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import uuid
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from archive.cache import ForgivingRedisCache
 from minutes.models import Meeting
 
 from .conftest import ROOT
@@ -90,8 +93,24 @@ def _queries_to_serve(client, url: str) -> int:
 @pytest.mark.django_db
 def test_redis_with_cache_url(redis_prefix):
     caches = _redis_caches(redis_prefix)["default"]
-    assert caches["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["BACKEND"] == "archive.cache.ForgivingRedisCache"
+    assert issubclass(ForgivingRedisCache, RedisCache)  # Django's own backend
     assert caches["LOCATION"] == REDIS_URL
+
+
+@pytest.mark.django_db
+def test_pages_are_served_while_redis_is_down(client, redis_prefix):
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    caches = _redis_caches(redis_prefix)
+    caches["default"]["LOCATION"] = f"redis://127.0.0.1:{closed}/0"
+    url = Meeting.objects.order_by("pk").first().get_absolute_url()
+    with override_settings(CACHES=caches):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert b"<h1" in response.content
 
 
 @pytest.mark.django_db

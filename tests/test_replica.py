@@ -43,12 +43,19 @@ WORD_OF_SEED_001 = "entreprenørskab"  # in seed 001 only
 
 
 def _postgres_binaries() -> Path | None:
-    """The folder with initdb, pg_ctl and pg_basebackup: pg_config's, else Debian's newest."""
+    """The folder with initdb, pg_ctl and pg_basebackup: pg_config's, else Debian's newest,
+    else the `pgserver` wheel's (the embedded server of a bare machine ships them too)."""
     candidates = []
+    if os.environ.get("REPLICA_TEST_BINARIES"):  # to run the test on chosen binaries
+        candidates.append(Path(os.environ["REPLICA_TEST_BINARIES"]))
     if shutil.which("pg_config"):
         bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
         candidates.append(Path(bindir.stdout.strip()))
     candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    with contextlib.suppress(ImportError):
+        import pgserver
+
+        candidates.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
     needed = ("initdb", "pg_ctl", "pg_basebackup", "postgres")
     return next((d for d in candidates if all((d / name).exists() for name in needed)), None)
 
@@ -264,6 +271,11 @@ def _search_total(browser: Browser, word: str) -> int:
     return json.loads(body)["total"]
 
 
+def _sessions(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM django_session").fetchone()[0]
+
+
 def _replica_has(pair: Pair, meeting_id: int) -> bool:
     with psycopg.connect(pair.replica) as conn:
         return bool(
@@ -311,6 +323,7 @@ def test_public_reads_from_the_replica_writes_and_admin_on_the_primary(pair):
 
         editor = Browser(base)
         editor.log_in("redaktør", password)  # the session and axes' records: writes
+        assert _sessions(pair.primary) == 1 and _sessions(pair.replica) == 0
         status, page = editor.get(f"/admin/minutes/meeting/{new_id}/change/")
         assert status == 200 and "Socialudvalget" in page
         # A logged-in editor reads the primary on the public pages too: read-your-writes.
