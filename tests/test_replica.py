@@ -370,3 +370,23 @@ def test_any_number_of_replicas_in_the_settings():
     assert hosts == ["10.0.0.2", "10.0.0.3"]
     assert [test["MIRROR"] for test in tests] == ["default", "default"]
     assert same_options == [True, True]
+
+
+def test_settings_behind_pgbouncer_in_transaction_mode():
+    """No server-side cursors and no `options` startup parameter, which pgbouncer refuses."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({a: [d.get('DISABLE_SERVER_SIDE_CURSORS', False), "
+        "'options' in d['OPTIONS']] for a, d in s.DATABASES.items()}))"
+    )
+    found = {}
+    for pooler in ("", "pgbouncer"):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "archive.settings"}
+        env.update(DATABASE_POOLER=pooler, DATABASE_REPLICA_URLS="postgresql://r@10.0.0.2/arkiv")
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        found[pooler] = json.loads(done.stdout)
+    assert found[""] == {"default": [False, True], "replica_1": [False, True]}
+    assert found["pgbouncer"] == {"default": [True, False], "replica_1": [True, False]}
