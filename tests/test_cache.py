@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
@@ -62,14 +63,21 @@ def _redis_caches(prefix: str) -> dict:
     return {"default": {**_settings_in_a_process(CACHE_URL=REDIS_URL), "KEY_PREFIX": prefix}}
 
 
+def _database_url(db: dict) -> str:
+    """The URL of the database this test process uses, for a second process."""
+    user = quote(db["USER"]) + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
+    if db["HOST"].startswith("/"):  # a socket folder: the embedded pgserver of a bare machine
+        return f"postgresql://{user}@/{db['NAME']}?host={quote(db['HOST'])}"
+    return f"postgresql://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def _render_in_another_process(url: str, prefix: str) -> None:
     """A second web process (its own interpreter and cache client) serves the page once."""
-    db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="archive.test_settings",
         # The test database: the seed minutes are committed there.
-        DATABASE_URL=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=_database_url(connection.settings_dict),
         CACHE_URL=REDIS_URL,
         CACHE_KEY_PREFIX=prefix,
         ALLOWED_HOSTS="testserver",
