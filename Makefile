@@ -6,7 +6,7 @@ PORT ?= 8000
 # Finds or starts PostgreSQL (see archive/localdb.py) and prints its URL.
 DB_URL = $$($(PY) -m archive.localdb --database $(1))
 
-.PHONY: install run dev test lint format bench clean-db
+.PHONY: install run dev test lint format bench loadtest clean-db
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,22 @@ bench: install
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) -m bench $(if $(ITEMS),--items $(ITEMS)) $(if $(PARTS),--parts $(PARTS)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(REPEAT),--repeat $(REPEAT))
+
+# The mixed workload (home, meeting, case, search, API) against gunicorn on 127.0.0.1, with
+# locust headless: each level SECONDS long, so a run is bounded (about a minute per server).
+# Reads the bench's corpus (LOADTEST_DB, only read; `make bench PARTS=load` fills it) or any
+# database with meetings, e.g. LOADTEST_DB=referatarkivet (`make run`'s seed minutes).
+# Options: CLIENTS=50,200 SECONDS=20 SERVERS=gthread:3x8,sync:3x1 NOTE='…' CACHE_URL=redis://…
+# Figures: bench/results/loadtest/ (`python -m loadtest -h`).
+LOADTEST_DB ?= referatarkivet_bench
+$(VENV)/.loadtest: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev,loadtest]'
+	touch $@
+
+loadtest: install $(VENV)/.loadtest
+	@export LOCAL_HTTP=true DATABASE_URL="$(call DB_URL,$(LOADTEST_DB))" && \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -m archive.localkey)}" && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py migrate --noinput -v0 && \
+	$(PY) -m loadtest $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(SECONDS),--seconds $(SECONDS)) \
+		$(if $(SERVERS),--servers $(SERVERS)) $(if $(NOTE),--note "$(NOTE)")

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # the database is unreachable; 413 for an anonymous body over the limit, before it is read.
     "minutes.middleware.SecurityHeadersMiddleware",
     "minutes.middleware.DatabaseUnavailableMiddleware",
+    # A public read (GET/HEAD, no session, not the admin) reads from a replica, if any.
+    "archive.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,23 +105,51 @@ TEMPLATES = [
     },
 ]
 
+# Behind pgbouncer in transaction mode (DATABASE_POOLER=pgbouncer) a client holds a server
+# connection only for one transaction: no server-side cursors (they live across transactions),
+# and no `options` startup parameter (pgbouncer refuses it), so the timeout and jit below are
+# then set on the database role instead (README, "Deployment"). Django's psycopg backend binds
+# parameters client-side, so no prepared statement outlives its transaction either way.
+BEHIND_PGBOUNCER = os.environ.get("DATABASE_POOLER", "").strip().lower() == "pgbouncer"
+
+
+def _database(url: str) -> dict:
+    """One connection's settings from its URL; the primary and every replica are alike."""
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    # A pgserver URL names its socket folder as ?host=...; Django wants it as HOST.
+    if "host" in config.get("OPTIONS", {}):
+        config["HOST"] = config["OPTIONS"].pop("host")
+    config.setdefault("OPTIONS", {})
+    if BEHIND_PGBOUNCER:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # A statement timeout turns a pathological search into a message instead of a hung
+        # worker. JIT compilation costs more than it saves on short, index-driven searches.
+        config["OPTIONS"]["options"] = (
+            f"-c statement_timeout={int(os.environ.get('STATEMENT_TIMEOUT_MS', '15000'))}"
+            " -c jit=off"
+        )
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/referatarkivet"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    "default": _database(
+        os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/referatarkivet")
     )
 }
-# A pgserver URL names its socket folder as ?host=...; Django wants it as HOST.
-if "host" in DATABASES["default"].get("OPTIONS", {}):
-    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
-# A statement timeout turns a pathological search into a message instead of a hung worker.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c statement_timeout={int(os.environ.get('STATEMENT_TIMEOUT_MS', '15000'))}"
-    # JIT compilation costs more than it saves on short, index-driven searches.
-    " -c jit=off"
-)
 # Parallel test runs (helpers, CI) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_referatarkivet")}
+# Read replicas (streaming standbys of the primary), any number, comma-separated: public pages,
+# search, feeds and exports read from one of them; writes, the admin and a logged-in editor stay
+# on the primary (archive/db_router.py). A test run mirrors them to the test database.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(
+    (u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()),
+    start=1,
+):
+    DATABASES[f"replica_{_number}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["archive.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -193,11 +223,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Rendered meeting and case pages, keyed by their version (see minutes.views). Per process:
-# every gunicorn worker renders a page version once.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 500},
+# Rendered meeting and case pages, keyed by their version (see minutes.views), and the
+# sitemap. With CACHE_URL (redis://host:6379/0) one Redis holds them for every worker and
+# machine, so a page version is rendered once for the whole site (Django's Redis backend, with
+# a lost Redis taken as a miss: archive/cache.py); without it each process keeps its own, so a
+# bare machine needs nothing more.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "archive.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "referatarkivet"),
+            # A slow or lost Redis must not hold a worker for long: a miss renders the page.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    }
