@@ -20,4 +20,4 @@ RUN useradd --system --home /app archive && chown -R archive /app
 USER archive
 EXPOSE 8000
 # Configure with DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS (and CSRF_TRUSTED_ORIGINS).
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn archive.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn archive.wsgi:application --bind 0.0.0.0:${PORT} --worker-class gthread --workers ${WEB_CONCURRENCY:-3} --threads ${WEB_THREADS:-8} --access-logfile -"]
