@@ -165,7 +165,7 @@ RECOMMENDATION_HEADINGS = frozenset(
     }
 )
 SUMMARY_HEADINGS = frozenset(
-    {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse"}
+    {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse", "beslutningstema"}
 )
 
 
@@ -489,7 +489,9 @@ _ABSENT_NOTE = re.compile(
     r"(?P<rest>[^.\n]*)\.?",
 )
 _AFBUD_FROM = re.compile(
-    rf"(?:[Aa]fbud|[Ff]ravær(?:ende)?)\s*(?:fra|:)\s+(?P<names>{_NAMES})",
+    # The names on the label's own line: an empty `Fraværende:` field is followed by the
+    # decision, whose first word is no one's name.
+    rf"(?:[Aa]fbud|[Ff]ravær(?:ende)?)[ \t]*(?:fra|:)[ \t]+(?P<names>{_NAMES})",
 )
 # Capitalised words that begin a sentence about absence without being anyone's name ("Der er
 # afbud fra …", "Alle var til stede").

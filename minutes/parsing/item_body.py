@@ -332,7 +332,13 @@ def _decision_text(buffer: list[str]) -> str:
     lines = list(buffer)
     while lines and lines[-1].strip() in {"", ".", "-", "–"}:
         lines.pop()
+    # An empty absence field printed above each decision (`Fraværende:` with no one) says nothing.
+    while lines and (not lines[0].strip() or _EMPTY_ABSENCE.match(lines[0].strip())):
+        lines.pop(0)
     return join_paragraphs(lines)
+
+
+_EMPTY_ABSENCE = re.compile(r"^(?:fraværende|afbud|fravær)\s*:\s*(?:ingen\.?|-)?$", re.IGNORECASE)
 
 
 def _history_decisions(lines: list[Line], doc: ParsedDocument) -> list[Decision]:

@@ -67,6 +67,28 @@ def _unglue(lines: list[Line]) -> list[Line]:
     return result
 
 
+_NUMBERED = re.compile(r"^\d{1,3}\.\s")
+
+
+def _drop_repeated_headings(lines: list[Line]) -> list[Line]:
+    """A numbered heading printed twice in a row (a web page's accordion title, then the same
+    heading in the panel: `1. Godkendelse af dagsorden` ⏎ `1.     Godkendelse af dagsorden`)
+    is one heading; the repeat would otherwise stand in the previous item's text."""
+    previous = ""
+    result: list[Line] = []
+    for line in lines:
+        if not line.stripped or line.text == "\f":
+            result.append(line)
+            continue
+        canonical = " ".join(line.stripped.split())
+        if canonical == previous and _NUMBERED.match(canonical):
+            result.append(Line(line.no, line.page, ""))
+            continue
+        previous = canonical
+        result.append(line)
+    return result
+
+
 def _mend_page_breaks(lines: list[Line]) -> list[Line]:
     """Rejoin a sentence split by a page break: drop the blank lines between its halves."""
     drop: set[int] = set()
@@ -106,6 +128,7 @@ def parse_text(
     lines = _unglue(lines)
     lines = drop_toc(lines)
     lines = _mend_page_breaks(lines)
+    lines = _drop_repeated_headings(lines)
     limits: list[str] = []
     chain = choose_items(lines, limits)
     header_end = chain[0].index if chain else min(len(lines), 120)

@@ -39,6 +39,8 @@ SECTION_HEADINGS = {
     h.lower()
     for h in (
         "Baggrund",
+        "Beslutningstema",
+        "Personale",
         "Resume",
         "Resumé",
         "Sammendrag",

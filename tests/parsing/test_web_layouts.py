@@ -123,3 +123,57 @@ def test_absence_written_as_prose_names_everyone_and_no_pronoun():
         ("Jens Lund Kristensen", None, "absent"),
         ("Sara Berg", None, "absent"),
     ]
+
+
+# The shape of a web page whose items are accordions: the title, then the same numbered heading
+# in the panel, a case line with document number, `Beslutningstema`, and under each decision
+# heading an absence field that is often empty.
+ACCORDIONS = """Teknisk Udvalg – Referat – 4. november 2019
+
+1. Godkendelse af dagsorden
+
+1.     Godkendelse af dagsorden
+
+Sagsnr.: 100-2019-1111        Dok.nr.: 100-2019-2222        Åbent
+Kompetence: Teknisk Udvalg
+Beslutningstema
+Godkendelse af dagsorden.
+Indstilling
+Direktøren indstiller, at dagsordenen godkendes.
+Beslutning i Teknisk Udvalg den 4. november 2019:
+Fraværende:
+Godkendt.
+
+2. Vintertjeneste 2019-2020
+
+2.     Vintertjeneste 2019-2020
+
+Sagsnr.: 100-2019-3333        Dok.nr.: 100-2019-4444        Åbent
+Kompetence: Teknisk Udvalg
+Beslutningstema
+Regulativ for vintertjeneste.
+Indstilling
+Direktøren indstiller, at regulativet godkendes.
+Beslutning i Teknisk Udvalg den 4. november 2019:
+Fraværende:
+Taget til efterretning.
+"""
+
+
+def test_a_heading_printed_twice_is_one_item_and_an_empty_absence_field_no_one():
+    doc = parse(ACCORDIONS.encode("utf-8"), filename="referat.txt", municipality="Tårnby")
+    assert (doc.committee, doc.date) == ("Teknisk Udvalg", date(2019, 11, 4))
+    assert [(i.number, i.title, i.case_number) for i in doc.items] == [
+        (1, "Godkendelse af dagsorden", "100-2019-1111"),
+        (2, "Vintertjeneste 2019-2020", "100-2019-3333"),
+    ]
+    assert [[(d.outcome, d.text) for d in i.decisions] for i in doc.items] == [
+        [("approved", "Godkendt.")],
+        [("noted", "Taget til efterretning.")],
+    ]
+    assert [s.heading for s in doc.items[1].sections] == [
+        "Kompetence",
+        "Beslutningstema",
+        "Indstilling",
+    ]
+    assert doc.attendance == []  # "Fraværende:" above "Godkendt." names no one
