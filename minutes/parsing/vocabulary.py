@@ -321,7 +321,9 @@ META_LABEL = re.compile(
     r"^(?:dok(?:ument)?\.?\s*-?\s*(?:nr|nummer|id)|akt[-\s]?(?:id|nr)|sagsansvarlig|sagsbehandler"
     r"|forfatter|ansvarlig|sagstype|åben sag|lukket sag|emne|kle|journalnummer|j\.\s*nr"
     r"|sags?\s*-?\s*(?:nr|nummer|id)|sag\s+nr|sagnr|dagsordenspunkt(?:ets)? id|punkt-?id"
-    r"|dato for behandling|behandlet|udvalg|ref\.?|dok\.?id|sagen afgøres i)\b\.?\s*[:.]?",
+    r"|dato for behandling|behandlet|udvalg|ref\.?|dok\.?id|sagen afgøres i|initialer"
+    # A bare status line under the heading (PolWeb: `Åbent`).
+    r"|åben(?:t)?(?: punkt)?$)\b\.?\s*[:.]?",
     re.IGNORECASE,
 )
 

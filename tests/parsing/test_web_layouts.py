@@ -177,3 +177,34 @@ def test_a_heading_printed_twice_is_one_item_and_an_empty_absence_field_no_one()
         "Indstilling",
     ]
     assert doc.attendance == []  # "Fraværende:" above "Godkendt." names no one
+
+
+def test_metadata_under_a_heading_is_not_text_initials_and_a_bare_status_line_included():
+    text = """Byrådet
+
+Referat fra mødet den 17. september 2019 kl. 17:00
+
+1.      Trafiksikkerhedsplan
+
+Sag 306-2019-600
+
+Dok. 306-2019-263412
+
+Initialer: PIM
+
+Åbent
+
+Sagsfremstilling
+
+Planen er revideret efter høringen.
+
+Beslutning
+
+Godkendt.
+"""
+    doc = parse(text.encode("utf-8"), filename="referat.txt", municipality="Odsherred")
+    (item,) = doc.items
+    assert item.case_number == "306-2019-600"
+    assert [(s.heading, s.text) for s in item.sections] == [
+        ("Sagsfremstilling", "Planen er revideret efter høringen.")
+    ]
