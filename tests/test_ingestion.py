@@ -102,11 +102,31 @@ def encrypted_pdf() -> bytes:
 
 
 def without_header(data: bytes) -> bytes:
-    """Seed 000 without its 'REFERAT <udvalg> d. <dato>' line: items, but no committee or date."""
+    """Seed 000 without its 'REFERAT <udvalg> d. <dato>' line and with bare 'Beslutning'
+    headings: items, but nothing that names the meeting's committee or date."""
     lines = data.decode("utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if not line.startswith("REFERAT ")]
+    kept = [
+        "Beslutning\n" if line.startswith("Beslutning ") else line
+        for line in lines
+        if not line.startswith("REFERAT ")
+    ]
     assert len(kept) == len(lines) - 1
     return "".join(kept).encode("utf-8")
+
+
+@pytest.mark.django_db
+def test_a_file_without_header_whose_decisions_name_the_meeting_goes_in_as_that_meeting():
+    """The body and date most items' decisions name are the meeting's ('Beslutning
+    Arbejdsmarkedsudvalget den 02-06-2021' in four of seven items)."""
+    lines = seed_path("000").read_text("utf-8").splitlines(keepends=True)
+    data = "".join(line for line in lines if not line.startswith("REFERAT ")).encode("utf-8")
+    result = ingest_file(data=data, file_name="uden.txt", municipality=HOEJE_TAASTRUP)
+    # The archive has seed 000 with its header: this is a new version of that very meeting.
+    assert result.status == "updated"
+    assert (result.meeting.committee.name, result.meeting.date) == (
+        "Arbejdsmarkedsudvalget",
+        date(2021, 6, 2),
+    )
 
 
 # (name, bytes, words the refusal must contain). Each is refused with the database unchanged.
