@@ -177,9 +177,11 @@ SIGNATURE_TITLES = {
 
 # --- Item headings and closed parts --------------------------------------------------------
 
-# Item headings. Strong: "Punkt 5: …", "Pkt. 5 …", "Dagsordenspunkt 5". Weak: "5. …", "5 : …".
+# Item headings. Strong: "Punkt 5: …", "Pkt. 5 …", "Dagsordenspunkt 5", "Nr.60 - …" (with its
+# dash or colon: a web CMS's item list). Weak: "5. …", "5 : …".
 ITEM_HEADING = re.compile(
-    r"^(?:dagsordens?punkt|punkt|pkt\.?)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\b\s*"
+    r"^(?:(?:dagsordens?punkt|punkt|pkt\.?)\s*(?:nr\.?\s*)?|nr\.\s*(?=\d{1,4}\s*[-–:]\s*\S))"
+    r"(?P<number>\d{1,4})\b\s*"
     r"(?P<sep>[:.)\-–]?)\s*(?P<title>.*)$",
     re.IGNORECASE,
 )

@@ -208,3 +208,30 @@ Godkendt.
     assert [(s.heading, s.text) for s in item.sections] == [
         ("Sagsfremstilling", "Planen er revideret efter høringen.")
     ]
+
+
+def test_items_numbered_nr_with_a_dash_are_items():
+    text = """Økonomiudvalget
+Referat
+Mødedato: 23. marts 2015, kl. 16:00
+
+Nr.60 - Godkendelse af dagsordenen
+
+Beslutning i Økonomiudvalget den 23-03-2015
+
+Godkendt.
+
+Nr.61 - Salg af grund
+
+Sagsnr.: 15/2222
+
+Beslutning i Økonomiudvalget den 23-03-2015
+
+Anbefales.
+"""
+    doc = parse(text.encode("utf-8"), filename="referat.txt", municipality="Fredensborg")
+    assert [(i.number, i.title, i.case_number) for i in doc.items] == [
+        (60, "Godkendelse af dagsordenen", None),
+        (61, "Salg af grund", "15/2222"),
+    ]
+    assert [[d.outcome for d in i.decisions] for i in doc.items] == [["approved"], ["recommended"]]
