@@ -165,7 +165,16 @@ RECOMMENDATION_HEADINGS = frozenset(
     }
 )
 SUMMARY_HEADINGS = frozenset(
-    {"resume", "resumé", "sammendrag", "sagsfremstilling", "sagsbeskrivelse", "beslutningstema"}
+    {
+        "resume",
+        "resumé",
+        "sammendrag",
+        "sagsfremstilling",
+        "sagsbeskrivelse",
+        "beslutningstema",
+        "sagstema",
+        "sagens kerne",
+    }
 )
 
 

@@ -38,6 +38,9 @@ from .noise import Line
 NUMBERED_HEADING = re.compile(
     r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[A-ZÆØÅ].{2,120})$"
 )
+# An agenda item with a running number of the year ("136. Godkendelse af dagsorden"): the
+# opening is over; a section heading under it ("Redegørelse") is no memo's genre word.
+_RUNNING_ITEM = re.compile(r"^\d{3,4}\.\s+[A-ZÆØÅ]")
 # The line under a numbered heading may be its first lettered point: "a)  Sygdomsspecifik …".
 LETTERED_POINT = re.compile(r"^[a-zæøå][).]\s+\S")
 
@@ -180,7 +183,7 @@ def read_opening(raw: list[str]) -> Opening | None:
             opening.fields.setdefault(pending.pop(0), stripped)
             last = index
             continue
-        if _prose(stripped) or NUMBERED_HEADING.match(stripped):
+        if _prose(stripped) or NUMBERED_HEADING.match(stripped) or _RUNNING_ITEM.match(stripped):
             break
         if last >= 0 and _heading_like(stripped):
             break  # the title after the fields

@@ -303,6 +303,18 @@ def parse_header(lines: list[Line]) -> Header:
                 header.term = header.term or term2
         break
 
+    # A page that opens with the body's name on a line of its own, and no kind line
+    # ("Kommunalbestyrelsen" ⏎ "30. aug 2022"): that body.
+    if header.committee is None and header.kind is None:
+        for index in nonblank[:3]:
+            line = stripped[index]
+            if index in consumed or DATE_TOKEN.search(line) or len(line.split()) > 8:
+                continue
+            candidate, term2 = _committee_and_term(line)
+            if candidate == line and _looks_like_body(candidate) and _names_body(candidate):
+                header.committee, header.term = candidate, header.term or term2
+                break
+
     # Fields fill what the kind line did not give.
     if fields.get("committee") and not header.committee:
         committee, term = _committee_and_term(" ".join(fields["committee"]))

@@ -39,6 +39,11 @@ SECTION_HEADINGS = {
     h.lower()
     for h in (
         "Baggrund",
+        "Sagstema",
+        "Sagens kerne",
+        "Redegørelse",
+        "Andre konsekvenser",
+        "Høring og sagsgang",
         "Beslutningstema",
         "Personale",
         "Resume",

@@ -235,3 +235,57 @@ Anbefales.
         (61, "Salg af grund", "15/2222"),
     ]
     assert [[d.outcome for d in i.decisions] for i in doc.items] == [["approved"], ["recommended"]]
+
+
+def test_a_page_that_opens_with_its_body_and_date_and_numbers_its_items():
+    """No 'Referat' line: the body's name and the date open the page; items are numbered and
+    their sections (Sagstema, Redegørelse, …) and decisions say they are items."""
+    text = """Kommunalbestyrelsen
+30. aug 2022
+
+136. Godkendelse af dagsorden
+
+Sagstema
+
+Godkendelse af dagsorden til dagens møde.
+
+Redegørelse
+
+Dagsordenen godkendes som første punkt.
+
+Indstilling
+
+Til godkendelse.
+
+Beslutning
+
+Godkendt.
+
+137. Mødeplan 2023
+
+Sagstema
+
+Tidspunkter for møderne i 2023.
+
+Høring og sagsgang
+
+Økonomiudvalget har behandlet sagen.
+
+Beslutning
+
+Godkendt.
+"""
+    doc = parse(text.encode("utf-8"), filename="side.txt", municipality="Thisted")
+    assert (doc.kind, doc.committee, doc.date) == (
+        "minutes",
+        "Kommunalbestyrelsen",
+        date(2022, 8, 30),
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        (136, "Godkendelse af dagsorden"),
+        (137, "Mødeplan 2023"),
+    ]
+    assert [s.heading for s in doc.items[0].sections] == ["Sagstema", "Redegørelse", "Indstilling"]
+    assert [
+        [(d.body, d.date, d.outcome, d.this_meeting) for d in i.decisions] for i in doc.items
+    ] == [[("Kommunalbestyrelsen", date(2022, 8, 30), "approved", True)]] * 2
