@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +26,8 @@ from .services.upload import from_uploaded_file
 UPLOAD_PERMISSION = "minutes.upload_minutes"
 # Seconds between the automatic reloads of a page that shows a job's progress.
 REFRESH_SECONDS = 3
+# Files per page of the preview.
+PREVIEW_PAGE_FILES = 50
 KIND_LABELS = {"minutes": "Referat", "agenda": "Dagsorden", "document": "Dokument"}
 PREVIEW_STATUS = {
     "created": "bliver oprettet",
@@ -303,19 +306,29 @@ class SourceFileAdmin(admin.ModelAdmin):
         if upload.state != models.UploadBatch.State.READY:
             return self._progress(request, upload, "Forhåndsvisning af upload")
 
-        staged = staging.staged_rows(upload)
+        # A page of files at a time: the preview of a 500-file zip in one page took longer
+        # than gunicorn's timeout to render. Corrections are stored per file, so each page's
+        # are kept when the admin moves on, and «Indlæs» ingests every file of the batch.
+        page = Paginator(staging.staged_rows(upload), PREVIEW_PAGE_FILES).get_page(
+            request.POST.get("side") or request.GET.get("side")
+        )
+        staged = list(page.object_list)
         previews = staging.load_previews(staged)
         chosen = upload.municipality
         if request.method == "POST":
             forms_ = [self._choices_form(row, chosen, request.POST) for row in staged]
             if all(form.is_valid() for form in forms_):
-                choices = [_choices(form, chosen) for form in forms_]
+                choices = {
+                    row.pk: _choices(form, chosen) for row, form in zip(staged, forms_, strict=True)
+                }
                 if "opdater" in request.POST:
                     # "Vis rettelserne": the corrected files are read again; nothing stored.
                     if staging.correct(batch=upload, choices=choices):
                         jobs.enqueue_preview(upload)
-                    anchor = f"#fil-{request.POST['opdater']}"
-                    return redirect(self._preview_url(batch) + anchor)
+                    query = f"?side={page.number}" if page.number > 1 else ""
+                    return redirect(
+                        f"{self._preview_url(batch)}{query}#fil-{request.POST['opdater']}"
+                    )
                 if staging.confirm(batch=upload, choices=choices):
                     jobs.enqueue_ingest(upload)
                 return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
@@ -331,15 +344,19 @@ class SourceFileAdmin(admin.ModelAdmin):
             PreviewRow(row, form, None if row.error else preview, row.error or None)
             for row, form, preview in zip(staged, forms_, previews, strict=True)
         ]
-        # Only files that will change the archive; unchanged ones are listed but not counted.
-        ready = sum(
-            1 for row in rows if row.preview and row.preview.status in {"created", "updated"}
-        )
         return self._render(
             request,
             "admin/minutes/sourcefile/upload_preview.html",
             "Forhåndsvisning af upload",
-            {"rows": rows, "ready": ready, "municipality": chosen, "batch": batch},
+            {
+                "rows": rows,
+                "page": page,
+                "total": upload.total,
+                # Only files that will change the archive; unchanged ones are not counted.
+                "ready": staging.ready_count(upload),
+                "municipality": chosen,
+                "batch": batch,
+            },
         )
 
     # Step 3: the ingestion's progress, and what happened to each file.

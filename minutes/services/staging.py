@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from minutes.models import (
@@ -127,17 +128,26 @@ def stage(
     return batch
 
 
-def staged_rows(batch: UploadBatch) -> list[StagedUpload]:
-    """The batch's files in order, without their bytes (a page of 500 files need not load them)."""
-    return list(StagedUpload.objects.filter(batch=batch.pk).defer("content").order_by("position"))
+def staged_rows(batch: UploadBatch) -> QuerySet[StagedUpload]:
+    """The batch's files in order, without their bytes (a page of files need not load them)."""
+    return StagedUpload.objects.filter(batch=batch.pk).defer("content").order_by("position")
 
 
-def correct(*, batch: UploadBatch, choices: Sequence[dict[str, Any]]) -> int:
-    """Store the admin's corrections ("Vis rettelserne"); the files whose reading they change
-    are read again by the next preview job. Returns how many; 0 leaves the batch as it is."""
+def ready_count(batch: UploadBatch) -> int:
+    """The batch's files whose reading would change the archive (created or updated)."""
+    return StagedUpload.objects.filter(
+        batch=batch.pk, preview__status__in=["created", "updated"]
+    ).count()
+
+
+def correct(*, batch: UploadBatch, choices: dict[int, dict[str, Any]]) -> int:
+    """Store the admin's corrections ("Vis rettelserne"), by staged file id; the files whose
+    reading they change are read again by the next preview job. Returns how many; 0 leaves
+    the batch as it is."""
     changed = 0
     with transaction.atomic():
-        for row, new in zip(staged_rows(batch), choices, strict=True):
+        for row in staged_rows(batch).filter(pk__in=choices):
+            new = choices[row.pk]
             if _same_choices(row.choices, new, row.preview):
                 continue
             StagedUpload.objects.filter(pk=row.pk).update(choices=new, preview=None)
@@ -160,8 +170,9 @@ def _same_choices(old: dict[str, Any], new: dict[str, Any], preview: dict | None
     )
 
 
-def confirm(*, batch: UploadBatch, choices: Sequence[dict[str, Any]]) -> bool:
-    """Ingest with these choices ("Indlæs"): the batch moves to INGESTING once. Of two
+def confirm(*, batch: UploadBatch, choices: dict[int, dict[str, Any]]) -> bool:
+    """Ingest with these choices ("Indlæs"), by staged file id (the files of the page the admin
+    confirmed on; the others keep those stored): the batch moves to INGESTING once. Of two
     confirmations at once (a double click) the second changes nothing and returns False."""
     with transaction.atomic():
         claimed = UploadBatch.objects.filter(pk=batch.pk, state=UploadBatch.State.READY).update(
@@ -169,9 +180,9 @@ def confirm(*, batch: UploadBatch, choices: Sequence[dict[str, Any]]) -> bool:
         )
         if not claimed:
             return False
-        for row, new in zip(staged_rows(batch), choices, strict=True):
-            if row.choices != new:
-                StagedUpload.objects.filter(pk=row.pk).update(choices=new)
+        for row in staged_rows(batch).filter(pk__in=choices).defer("preview"):
+            if row.choices != choices[row.pk]:
+                StagedUpload.objects.filter(pk=row.pk).update(choices=choices[row.pk])
     return True
 
 
