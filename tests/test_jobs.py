@@ -225,3 +225,14 @@ def test_a_zip_of_500_files_is_previewed_and_ingested_end_to_end(real_jobs, staf
     )
     # Every request an admin makes stays far below gunicorn's 30 s timeout.
     assert max(seconds for step, seconds in timings.items() if "request" in step) < 15
+
+
+def test_make_run_and_make_dev_start_a_worker_beside_the_web_server():
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    for target in ("run", "dev"):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert "$(WITH_WORKER) $(PY) manage.py runserver" in recipe
+    with_worker = makefile.split("\nWITH_WORKER = ", 1)[1].split("\n", 1)[0]
+    # In the background, and stopped when the web server stops.
+    assert with_worker.startswith("$(PY) manage.py worker") and "& worker=$$!;" in with_worker
+    assert "trap 'kill $$worker" in with_worker
