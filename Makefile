@@ -24,7 +24,7 @@ RUN_STEPS = $(PY) manage.py migrate --noinput && \
 	$(PY) manage.py ingest fixtures --no-progress && \
 	echo "Referatarkivet: http://127.0.0.1:$(PORT)"
 # A worker for the background jobs (uploads, `ingest --queue`) beside the web server, stopped
-# with it (SIGTERM: it finishes the file it is on; a job cut short is taken up again).
+# with it (SIGTERM: it finishes the job it is on, then stops).
 WITH_WORKER = $(PY) manage.py worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 run: install
