@@ -49,6 +49,8 @@ class LiveWorker(Worker):
             tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
             if not self.process_all_queues:
                 tasks = tasks.filter(queue_name__in=self.queue_names)
+            if self.excluded_queue_names:
+                tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
             with exclusive_transaction(tasks.db):
                 task_result = tasks.get_locked()
                 if task_result is not None:
@@ -78,8 +80,11 @@ class Command(DbWorkerCommand):
         startup_delay: bool,
         max_tasks: int | None,
         worker_id: str,
+        exclude_queues: str,
         **options,
     ) -> None:
+        # db_worker's --reload is ignored: a reloaded worker would drop its liveness lock
+        # in the middle of a job, and its job would be run again.
         self.configure_logging(verbosity)
         worker = LiveWorker(
             queue_names=queue_name.split(","),
@@ -89,7 +94,7 @@ class Command(DbWorkerCommand):
             startup_delay=False,
             max_tasks=max_tasks,
             worker_id=worker_id,
-            excluded_queue_names=[],
+            excluded_queue_names=exclude_queues.split(",") if exclude_queues else [],
         )
         worker.configure_signals()
         # No web worker waits on a job: a long real PDF may take the import's time, no more.
