@@ -23,18 +23,21 @@ install: $(VENV)/.installed
 RUN_STEPS = $(PY) manage.py migrate --noinput && \
 	$(PY) manage.py ingest fixtures --no-progress && \
 	echo "Referatarkivet: http://127.0.0.1:$(PORT)"
+# A worker for the background jobs (uploads, `ingest --queue`) beside the web server, stopped
+# with it (SIGTERM: it finishes the job it is on, then stops).
+WITH_WORKER = $(PY) manage.py worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 run: install
 	@export LOCAL_HTTP=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -m archive.localkey)}" && \
 	$(PY) manage.py collectstatic --noinput -v0 && \
-	$(RUN_STEPS) && \
-	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	$(RUN_STEPS) && { \
+	$(WITH_WORKER) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT); }
 
 dev: install
 	@export DEBUG=true DATABASE_URL="$(call DB_URL,referatarkivet)" && \
-	$(RUN_STEPS) && \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_STEPS) && { \
+	$(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT); }
 
 test: install
 	@export DJANGO_SETTINGS_MODULE=archive.test_settings DATABASE_URL="$(call DB_URL,referatarkivet)" && \

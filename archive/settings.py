@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    # Background jobs (uploads, `ingest --queue`): Django's task framework, its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "minutes",
 ]
 
@@ -152,6 +155,10 @@ for _number, _url in enumerate(
 DATABASE_ROUTERS = ["archive.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs live in PostgreSQL (django-tasks' database backend); `manage.py worker` runs
+# them (README, "Background jobs").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Login throttling (django-axes): after 10 failed logins for one user name from one address,
 # that pair is refused for an hour, the right password too.

@@ -25,3 +25,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A job runs inside the request that enqueues it, so a test sees the preview and the result
+# pages as an admin does once the worker has done its part. tests/test_jobs*.py run the real
+# database backend with `manage.py worker` processes.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -5,31 +5,29 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from . import models
-from .services import audit
-from .services.ingestion import IngestError, Preview, ingest_file, preview_file
+from .services import jobs, staging
 from .services.upload import from_uploaded_file
 
-SESSION_KEY = "minutes_upload_batches"
 # Upload, preview and confirm (SourceFile.Meta.permissions); superusers have it implicitly.
 UPLOAD_PERMISSION = "minutes.upload_minutes"
-STAGING_LIFETIME = timedelta(days=1)
-MAX_OPEN_BATCHES = 20
+# Seconds between the automatic reloads of a page that shows a job's progress.
+REFRESH_SECONDS = 3
+# Files per page of the preview.
+PREVIEW_PAGE_FILES = 50
 KIND_LABELS = {"minutes": "Referat", "agenda": "Dagsorden", "document": "Dokument"}
 PREVIEW_STATUS = {
     "created": "bliver oprettet",
@@ -145,7 +143,7 @@ class PreviewRow:
 
     staged: models.StagedUpload
     form: FileChoicesForm
-    preview: Preview | None
+    preview: staging.StoredPreview | None
     error: str | None
 
     @property
@@ -201,26 +199,7 @@ class PreviewRow:
     @property
     def items(self) -> list[dict[str, Any]]:
         parsed = self.preview.parsed if self.preview else None
-        if parsed is None:
-            return []
-        return [
-            {
-                "number": item.number,
-                "title": item.title,
-                "case_number": item.case_number or "",
-                "closed": item.closed,
-                "decisions": [
-                    {
-                        "body": decision.body,
-                        "date": decision.date,
-                        "outcome": models.Decision.Outcome(decision.outcome).label,
-                        "text": decision.text,
-                    }
-                    for decision in item.decisions
-                ],
-            }
-            for item in parsed.items
-        ]
+        return parsed.items if parsed is not None else []
 
 
 @admin.register(models.SourceFile)
@@ -285,75 +264,155 @@ class SourceFileAdmin(admin.ModelAdmin):
         # Before the defaults: their "<path:object_id>/" would swallow "upload/".
         return own + super().get_urls()
 
-    # Step 1: choose files and municipality.
+    # Step 1: choose files and municipality; the files are staged and read by a job.
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                batch = self._stage(
-                    request, form.cleaned_data["files"], form.cleaned_data["municipality"]
+                if not request.session.session_key:
+                    request.session.save()
+                batch = staging.stage(
+                    files=[
+                        (incoming, {})
+                        for upload in form.cleaned_data["files"]
+                        for incoming in from_uploaded_file(upload)
+                    ],
+                    channel=models.UploadAudit.Channel.ADMIN,
+                    user=request.user,
+                    session_key=request.session.session_key or "",
+                    municipality=form.cleaned_data["municipality"],
                 )
-                return redirect("admin:minutes_sourcefile_upload_preview", batch=batch)
+                jobs.enqueue_preview(batch)
+                return redirect("admin:minutes_sourcefile_upload_preview", batch=batch.pk)
         else:
             form = UploadForm()
         return self._render(
             request, "admin/minutes/sourcefile/upload.html", "Upload referater", {"form": form}
         )
 
-    # Step 2: preview, and on POST, confirm.
+    # Step 2: the reading's progress, then the preview; on POST, corrections or confirmation.
     def upload_preview_view(self, request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
-        staged = list(
-            models.StagedUpload.objects.filter(batch=batch, user=request.user).order_by("position")
-        )
-        batches: dict[str, Any] = request.session.get(SESSION_KEY, {})
-        if not staged or str(batch) not in batches:
-            # Someone else's batch is answered as one that does not exist.
-            if models.UploadAudit.objects.filter(batch=batch, user=request.user).exists():
-                return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
+        # Someone else's batch is answered as one that does not exist.
+        upload = models.UploadBatch.objects.filter(pk=batch, user=request.user).first()
+        if upload is None or upload.state == models.UploadBatch.State.ABANDONED:
             messages.error(request, "Uploaden findes ikke længere; vælg filerne igen.")
             return redirect("admin:minutes_sourcefile_upload")
-        chosen = models.Municipality.objects.filter(pk=batches[str(batch)]).first()
+        if upload.state in {models.UploadBatch.State.INGESTING, models.UploadBatch.State.DONE}:
+            return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
+        if request.method == "POST" and "opgiv" in request.POST:
+            staging.abandon(batch_id=upload.pk)
+            messages.success(request, "Uploaden er opgivet; intet er indlæst.")
+            return redirect("admin:minutes_sourcefile_upload")
+        if upload.state != models.UploadBatch.State.READY:
+            return self._progress(request, upload, "Forhåndsvisning af upload")
 
+        # A page of files at a time: the preview of a 500-file zip in one page took longer
+        # than gunicorn's timeout to render. Corrections are stored per file, so each page's
+        # are kept when the admin moves on, and «Indlæs» ingests every file of the batch.
+        page = Paginator(staging.staged_rows(upload), PREVIEW_PAGE_FILES).get_page(
+            request.POST.get("side") or request.GET.get("side")
+        )
+        staged = list(page.object_list)
+        previews = staging.load_previews(staged)
+        chosen = upload.municipality
         if request.method == "POST":
             forms_ = [self._choices_form(row, chosen, request.POST) for row in staged]
-            if "opdater" in request.POST:
-                pass  # "Vis rettelserne": the preview again with the corrections, nothing stored
-            elif all(form.is_valid() for form in forms_):
-                self._confirm(request, batch, staged, forms_, chosen)
+            if all(form.is_valid() for form in forms_):
+                choices = {
+                    row.pk: _choices(form, chosen) for row, form in zip(staged, forms_, strict=True)
+                }
+                if "opdater" in request.POST:
+                    # "Vis rettelserne": the corrected files are read again; nothing stored.
+                    if staging.correct(batch=upload, choices=choices):
+                        jobs.enqueue_preview(upload)
+                    query = f"?side={page.number}" if page.number > 1 else ""
+                    return redirect(
+                        f"{self._preview_url(batch)}{query}#fil-{request.POST['opdater']}"
+                    )
+                if staging.confirm(batch=upload, choices=choices):
+                    jobs.enqueue_ingest(upload)
                 return redirect("admin:minutes_sourcefile_upload_result", batch=batch)
-            else:
+            if "opdater" not in request.POST:
                 messages.error(request, "Ret fejlene nedenfor; intet er indlæst endnu.")
         else:
-            forms_ = [self._choices_form(row, chosen) for row in staged]
+            forms_ = [
+                self._choices_form(row, chosen, preview=preview)
+                for row, preview in zip(staged, previews, strict=True)
+            ]
         rows = [
-            self._preview_row(row, form, chosen) for row, form in zip(staged, forms_, strict=True)
+            # A file refused before reading (staging keeps its reason) has no reading to show.
+            PreviewRow(row, form, None if row.error else preview, row.error or None)
+            for row, form, preview in zip(staged, forms_, previews, strict=True)
         ]
-        # Only files that will change the archive; unchanged ones are listed but not counted.
-        ready = sum(
-            1 for row in rows if row.preview and row.preview.status in {"created", "updated"}
-        )
         return self._render(
             request,
             "admin/minutes/sourcefile/upload_preview.html",
             "Forhåndsvisning af upload",
-            {"rows": rows, "ready": ready, "municipality": chosen, "batch": batch},
+            {
+                "rows": rows,
+                "page": page,
+                "total": upload.total,
+                # Only files that will change the archive; unchanged ones are not counted.
+                "ready": staging.ready_count(upload),
+                "municipality": chosen,
+                "batch": batch,
+            },
         )
 
-    # Step 3: what happened to each file.
+    # Step 3: the ingestion's progress, and what happened to each file.
     def upload_result_view(self, request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
-        records = list(
-            models.UploadAudit.objects.filter(batch=batch, user=request.user)
-            .select_related("meeting__committee__municipality", "document__municipality")
-            .order_by("id")
-        )
-        if not records:  # none, or someone else's: the same answer
+        upload = models.UploadBatch.objects.filter(pk=batch, user=request.user).first()
+        records = models.UploadAudit.objects.filter(batch=batch, user=request.user)
+        if upload is None and not records.exists():  # none, or someone else's: the same answer
             raise Http404("Uploaden findes ikke.")
-        return self._render(
-            request,
-            "admin/minutes/sourcefile/upload_result.html",
-            "Resultat af upload",
-            {"records": records},
+        if upload is not None and upload.state in {
+            models.UploadBatch.State.PREVIEWING,
+            models.UploadBatch.State.READY,
+        }:
+            return redirect("admin:minutes_sourcefile_upload_preview", batch=batch)
+        records = list(
+            records.select_related(
+                "meeting__committee__municipality", "document__municipality"
+            ).order_by("id")
         )
+        context = {"records": records, "upload": upload}
+        if upload is not None and upload.state != models.UploadBatch.State.DONE:
+            return self._progress(request, upload, "Resultat af upload", context)
+        return self._render(
+            request, "admin/minutes/sourcefile/upload_result.html", "Resultat af upload", context
+        )
+
+    def _progress(
+        self,
+        request: HttpRequest,
+        upload: models.UploadBatch,
+        title: str,
+        context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A job is at work on the batch: how far it has come, refreshed every few seconds
+        (a Refresh header: no script) unless the admin turns that off."""
+        failed = upload.state == models.UploadBatch.State.FAILED or jobs.job_failed(upload)
+        auto = request.GET.get("auto") != "0" and not failed
+        response = self._render(
+            request,
+            "admin/minutes/sourcefile/upload_progress.html",
+            title,
+            {
+                **(context or {}),
+                "upload": upload,
+                "progress": staging.progress(upload),
+                "failed": failed,
+                "auto": auto,
+                "refresh_seconds": REFRESH_SECONDS,
+            },
+        )
+        if auto:
+            response.headers["Refresh"] = str(REFRESH_SECONDS)
+        return response
+
+    @staticmethod
+    def _preview_url(batch: uuid.UUID) -> str:
+        return reverse("admin:minutes_sourcefile_upload_preview", kwargs={"batch": batch})
 
     def _render(
         self, request: HttpRequest, template: str, title: str, context: dict[str, Any]
@@ -369,135 +428,45 @@ class SourceFileAdmin(admin.ModelAdmin):
             },
         )
 
-    def _stage(
-        self, request: HttpRequest, files: list[Any], municipality: models.Municipality | None
-    ) -> uuid.UUID:
-        """Keep the uploaded bytes server-side until the admin confirms."""
-        batch = audit.new_batch()
-        if not request.session.session_key:
-            request.session.save()
-        with transaction.atomic():
-            models.StagedUpload.objects.filter(
-                created_at__lt=timezone.now() - STAGING_LIFETIME
-            ).delete()
-            position = 0
-            for upload in files:
-                for incoming in from_uploaded_file(upload):
-                    models.StagedUpload.objects.create(
-                        batch=batch,
-                        user=request.user,
-                        session_key=request.session.session_key or "",
-                        position=position,
-                        file_name=incoming.label[:500],
-                        size=incoming.size,
-                        sha256=incoming.sha256,
-                        content=incoming.data if incoming.ok else None,
-                        error=incoming.error or "",
-                    )
-                    position += 1
-        batches = dict(request.session.get(SESSION_KEY, {}))
-        batches[str(batch)] = municipality.pk if municipality else None
-        # Abandoned previews are dropped with their staged files after a day; keep the session
-        # small meanwhile (dicts keep insertion order, so these are the newest).
-        request.session[SESSION_KEY] = dict(list(batches.items())[-MAX_OPEN_BATCHES:])
-        return batch
-
     @staticmethod
     def _choices_form(
         staged: models.StagedUpload,
         chosen: models.Municipality | None,
         data: Any = None,
+        preview: staging.StoredPreview | None = None,
     ) -> FileChoicesForm:
+        """A file's form: bound to what was posted, or showing the corrections stored for it."""
+        stored = staged.choices or {}
+        municipality = stored.get("municipality")
+        if not isinstance(municipality, int):
+            # Pre-fill the chooser with the municipality found in the text.
+            found = preview.municipality if preview is not None else None
+            municipality = found.pk if found else (chosen.pk if chosen else None)
         return FileChoicesForm(
             data,
             prefix=f"fil-{staged.position}",
-            initial={"municipality": chosen.pk if chosen else None},
+            initial={
+                "municipality": municipality,
+                "committee": stored.get("committee") or "",
+                "date": stored.get("meeting_date"),
+                "kind": stored.get("kind") or "",
+                "accept": bool(stored.get("accept_problems")),
+                "refuse": bool(stored.get("refuse")),
+            },
         )
 
-    @staticmethod
-    def _values(form: FileChoicesForm, chosen: models.Municipality | None) -> dict[str, Any]:
-        """The ingestion arguments for one file: what the admin gave, else the batch's."""
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            return {
-                "municipality": data["municipality"] or chosen,
-                "committee": data["committee"] or None,
-                "meeting_date": data["date"],
-                "kind": data["kind"] or None,
-                "accept_problems": data["accept"],
-            }
-        return {"municipality": chosen}
 
-    def _preview_row(
-        self,
-        staged: models.StagedUpload,
-        form: FileChoicesForm,
-        chosen: models.Municipality | None,
-    ) -> PreviewRow:
-        if staged.error or staged.content is None:
-            return PreviewRow(staged, form, None, staged.error or "Filen kan ikke læses.")
-        preview = preview_file(
-            data=bytes(staged.content),
-            file_name=PurePosixPath(staged.file_name).name,
-            **self._values(form, chosen),
-        )
-        if not form.is_bound and preview.municipality is not None:
-            # Pre-fill the chooser with the municipality found in the text.
-            form.initial["municipality"] = preview.municipality.pk
-        return PreviewRow(staged, form, preview, None)
-
-    def _confirm(
-        self,
-        request: HttpRequest,
-        batch: uuid.UUID,
-        staged: list[models.StagedUpload],
-        forms_: list[FileChoicesForm],
-        chosen: models.Municipality | None,
-    ) -> None:
-        """Ingest every file, each in its own transaction, and record what happened."""
-        # Claim the batch first: of two confirmations at once (a double click), the second
-        # deletes nothing here and ingests nothing.
-        claimed, _ = models.StagedUpload.objects.filter(pk__in=[row.pk for row in staged]).delete()
-        self._forget(request, batch)
-        if not claimed:
-            return
-        for row, form in zip(staged, forms_, strict=True):
-            values = self._values(form, chosen)
-            common = {
-                "batch": batch,
-                "channel": models.UploadAudit.Channel.ADMIN,
-                "label": row.file_name,
-                "user": request.user,
-                "size": row.size,
-                "sha256": row.sha256,
-            }
-            if row.error or row.content is None:
-                audit.record(**common, reason=row.error or "Filen kan ikke læses.")
-                continue
-            if form.cleaned_data.get("refuse"):
-                audit.record(**common, reason="Afvist i forhåndsvisningen; intet er indlæst.")
-                continue
-            municipality = values["municipality"]
-            try:
-                result = ingest_file(
-                    data=bytes(row.content),
-                    file_name=PurePosixPath(row.file_name).name,
-                    **values,
-                )
-            except IngestError as exc:
-                audit.record(**common, municipality=municipality, reason=exc.reason, held=exc.held)
-                continue
-            except DatabaseError as exc:
-                # E.g. the statement timeout: this file is rolled back, the others still go in.
-                audit.record(**common, municipality=municipality, reason=f"Databasefejl: {exc}")
-                continue
-            audit.record(**common, result=result)
-
-    @staticmethod
-    def _forget(request: HttpRequest, batch: uuid.UUID) -> None:
-        batches = dict(request.session.get(SESSION_KEY, {}))
-        batches.pop(str(batch), None)
-        request.session[SESSION_KEY] = batches
+def _choices(form: FileChoicesForm, chosen: models.Municipality | None) -> dict[str, Any]:
+    """A valid form as the file's stored choices (staging.encode_choices)."""
+    data = form.cleaned_data
+    return staging.encode_choices(
+        municipality=data["municipality"] or chosen,
+        committee=data["committee"] or None,
+        meeting_date=data["date"],
+        kind=data["kind"] or None,
+        accept_problems=data["accept"],
+        refuse=data["refuse"],
+    )
 
 
 @admin.register(models.UploadAudit)

@@ -458,20 +458,62 @@ class UploadAudit(models.Model):
         return f"{self.file_name} ({self.get_outcome_display()})"
 
 
+class UploadBatch(models.Model):
+    """Files on their way into the archive through the background jobs (`minutes.services.jobs`):
+    read for the preview, checked by the admin, then ingested; its pages show the progress.
+    Its id is the `batch` of its staged files and of their upload-log rows."""
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", "læses"
+        READY = "ready", "klar til kontrol"
+        INGESTING = "ingesting", "indlæses"
+        DONE = "done", "færdig"
+        FAILED = "failed", "stoppet af en fejl"
+        ABANDONED = "abandoned", "opgivet"
+
+    id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    channel = models.CharField(max_length=10, choices=UploadAudit.Channel.choices)
+    # The municipality chosen for every file (the upload form); each file may correct it.
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWING)
+    total = models.PositiveIntegerField(default=0)
+    # The last job enqueued for it (django_tasks_db's result id), and why it stopped if it did.
+    job_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
 class StagedUpload(models.Model):
-    """An uploaded file between preview and confirmation, kept server-side so that the
-    confirmation never trusts content posted back by the browser."""
+    """An uploaded file between upload and ingestion, kept server-side so that the confirmation
+    never trusts content posted back by the browser. Deleted in the transaction that ingests
+    it (and records it in the upload log), or with its abandoned batch."""
 
     batch = models.UUIDField(db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(max_length=40)
-    position = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    position = models.PositiveIntegerField()
     file_name = models.CharField(max_length=500)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     # Empty when the file was refused before it was read (too large, broken zip…).
     content = models.BinaryField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The admin's corrections (or the command's options) for this file, as ingest_file takes
+    # them (minutes.services.staging.decode_choices), and what reading it with them gave.
+    choices = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

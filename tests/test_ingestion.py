@@ -27,6 +27,7 @@ from minutes.models import (
     SourceVersion,
     StagedUpload,
     UploadAudit,
+    UploadBatch,
 )
 from minutes.services.ingestion import IngestError, ingest_file
 from minutes.services.reading import detect_municipality
@@ -41,6 +42,8 @@ STEPS = ["source", "meeting", "attendance", "items", "sections", "decisions", "a
 NOT_ARCHIVE = {
     UploadAudit._meta.db_table,
     StagedUpload._meta.db_table,
+    UploadBatch._meta.db_table,
+    "django_tasks_db_dbtaskresult",
     "django_session",
     "django_admin_log",
     "auth_user",

@@ -3,6 +3,8 @@
 A file whose parse shows the signs of a failed read (`minutes.parsing.quality`) is held, not
 published: it is reported by name with its problems. `--accept-warnings` publishes such files as
 read; `--committee`, `--date` and `--kind` correct what was read (for every file given).
+`--queue` stages the files as one batch for the background jobs instead (`manage.py worker`
+ingests them and writes the upload log).
 
 A database error (a statement timeout, a lost connection, a refused row) costs only the file it
 happened in: the command carries on with the next, reports the file by name with the error, and
@@ -23,11 +25,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from minutes.models import UploadAudit
+from minutes.models import UploadAudit, UploadBatch
 from minutes.parsing import budget
 from minutes.parsing.conventions import find_date
 from minutes.parsing.model import Kind
-from minutes.services import audit
+from minutes.services import audit, jobs, staging
 from minutes.services.batch import (
     BATCH_FILES,
     BatchFile,
@@ -140,6 +142,12 @@ class Command(BaseCommand):
             help="Hvad filerne er: referat, dagsorden eller dokument (retter det læste)",
         )
         parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Læg filerne i kø til baggrundsjobbene (`manage.py worker` indlæser dem) i "
+            "stedet for at indlæse dem her",
+        )
+        parser.add_argument(
             "--time-limit",
             type=float,
             default=IMPORT_TIME_LIMIT,
@@ -155,7 +163,13 @@ class Command(BaseCommand):
             self._ingest(*args, **options)
 
     def _ingest(
-        self, *args, paths: list[Path], municipality: str | None, no_progress: bool, **options
+        self,
+        *args,
+        paths: list[Path],
+        municipality: str | None,
+        no_progress: bool,
+        queue: bool,
+        **options,
     ):
         corrections = {
             "committee": options["committee"],
@@ -175,6 +189,9 @@ class Command(BaseCommand):
                 f"Sprunget over: {len(skipped)} fil(er), som manifest.json ikke nævner "
                 f"(fx {skipped[0]})"
             )
+        if queue:
+            self._queue(files, municipality, corrections)
+            return
         batch = audit.new_batch()
         operator = _operator()
         counts: Counter[str] = Counter()
@@ -256,6 +273,31 @@ class Command(BaseCommand):
                     if part
                 )
             )
+
+    def _queue(
+        self, files: list[tuple[Path, str | None]], municipality: str | None, corrections: dict
+    ) -> None:
+        """Stage the files as one batch for the ingest job; the worker ingests and logs them."""
+        upload = staging.stage(
+            files=[
+                (
+                    incoming,
+                    staging.encode_choices(
+                        municipality=municipality or named_in_manifest, **corrections
+                    ),
+                )
+                for path, named_in_manifest in files
+                for incoming in from_path(path)
+            ],
+            channel=UploadAudit.Channel.COMMAND,
+            username=_operator(),
+            state=UploadBatch.State.INGESTING,
+        )
+        jobs.enqueue_ingest(upload)
+        self.stdout.write(
+            f"Lagt i kø: {upload.total} fil(er) som upload {upload.pk}. `manage.py worker` "
+            "indlæser dem; uploadloggen viser resultatet for hver fil."
+        )
 
     @staticmethod
     def _summary(
