@@ -6,6 +6,7 @@ stopped by the statement timeout gives a friendly message with status 503, never
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
@@ -19,8 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from . import selectors
-from .exports import ITEM_COLUMNS, csv_response, flat_item_row, item_records
+from . import exports, selectors
+from .exports import (
+    ITEM_COLUMNS,
+    csv_response,
+    flat_item_row,
+    item_records,
+    started,
+)
 from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
 from .highlight import highlighter_for
@@ -283,7 +290,8 @@ def item_url_of(request: HttpRequest, results: SearchResults):
 
 def search_csv(request: HttpRequest) -> HttpResponse:
     """The first CSV_LIMIT results in the chosen order, one row each with its decision, for a
-    spreadsheet (see minutes.exports). A case number alone gives the case's agenda items."""
+    spreadsheet (see minutes.exports), streamed a chunk of rows at a time. A case number
+    alone gives the case's agenda items."""
     form = SearchForm(request.GET or None)
     if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
         message = INVALID_MESSAGE
@@ -296,29 +304,31 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             results = run_search(_params(form))
-            rows: list[dict[str, Any]] = []
-            if results.redirect_to:
-                items = selectors.case_items(results.redirect_to)
-                for item in items:
-                    item.case = results.redirect_to
-                rows = [
-                    flat_item_row(r) for r in item_records(items, item_url_of(request, results))
-                ]
-            for start in range(0, min(results.count, CSV_LIMIT), 200):
-                chunk = list(results.items[start : min(start + 200, CSV_LIMIT)])
-                results.attach_snippets(chunk)
-                records = item_records(chunk, item_url_of(request, results))
-                for record, row in zip(records, result_rows(results, chunk), strict=True):
-                    rows.append(
-                        {
-                            **flat_item_row(record),
-                            "snippet_section": row["snippet_section"],
-                            "snippet": row["snippet"],
-                        }
-                    )
+            chunks = started(_search_csv_chunks(request, results))
     except OperationalError:
         return HttpResponse(TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
-    return csv_response("soegning.csv", CSV_COLUMNS, rows)
+    return csv_response("soegning.csv", CSV_COLUMNS, chunks)
+
+
+def _search_csv_chunks(request: HttpRequest, results: SearchResults) -> Iterator[list[dict]]:
+    url_of = item_url_of(request, results)
+    if results.redirect_to:
+        items = selectors.case_items(results.redirect_to)
+        for item in items:
+            item.case = results.redirect_to
+        yield [flat_item_row(r) for r in item_records(items, url_of)]
+    for start in range(0, min(results.count, CSV_LIMIT), exports.EXPORT_CHUNK):
+        chunk = list(results.items[start : min(start + exports.EXPORT_CHUNK, CSV_LIMIT)])
+        results.attach_snippets(chunk)
+        records = item_records(chunk, url_of)
+        yield [
+            {
+                **flat_item_row(record),
+                "snippet_section": row["snippet_section"],
+                "snippet": row["snippet"],
+            }
+            for record, row in zip(records, result_rows(results, chunk), strict=True)
+        ]
 
 
 class SearchFeed(Feed):
