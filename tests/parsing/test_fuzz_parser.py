@@ -309,8 +309,10 @@ def test_fuzz_every_input_is_read_or_refused_within_the_budget():
     with budget.time_limit(FUZZ_TIME_LIMIT):
         for name, data in hostile_pdfs():
             tally.read(name, data, hostile=True)
-        for name, data in generated_inputs(FUZZ_PARSER_INPUTS, FUZZ_SEED):
+        for number, (name, data) in enumerate(generated_inputs(FUZZ_PARSER_INPUTS, FUZZ_SEED), 1):
             tally.read(name, data)
+            if number % 2000 == 0:  # progress, seen with -s (the long run)
+                print(f"\n{tally.report()}", flush=True)
     print("\n" + tally.report())
     assert not tally.failures, "\n".join(tally.failures[:20])
     # The budget refused what would have held the parser (the loop and the chained layers).
