@@ -1,7 +1,9 @@
 """Search pages and machine formats: HTML results, JSON API, CSV download, Atom feed.
 
 All four take the same parameters (SearchForm) and run the same search (run_search). A query
-stopped by the statement timeout gives a friendly message with status 503, never a 500.
+stopped by the statement timeout gives a friendly message with status 503, never a 500; a
+database that cannot be reached is left to DatabaseUnavailableMiddleware's 503 page ("Arkivet
+er midlertidigt utilgængeligt"), not called a slow search.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
 from .highlight import highlighter_for
 from .item_decisions import item_outcomes
+from .middleware import timed_out
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
 from .search_suggest import notice_links
@@ -108,15 +111,20 @@ def search(request: HttpRequest) -> HttpResponse:
             results.attach_snippets(page.object_list)
             _attach_outcomes(page.object_list, results.query)
             form.offer_choices(*_option_counts(form, results))
-    except OperationalError:
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         form.offer_choices()
         return _timeout_response(request, form)
+    feed_query = _query_string(form, sortering=None)
     context.update(
         results=results,
         page=page,
         documents=_documents(results.documents, form.municipality),
         page_query=_query_string(form),
-        feed_query=_query_string(form, sortering=None),
+        feed_query=feed_query,
+        # "Følg søgningen" near the top of the results (includes/follow.html).
+        feed_url=reverse("minutes:search_feed") + "?" + feed_query,
         notice_links=notice_links(results, lambda q: _query_string(form, q=q)),
     )
     return render(request, "minutes/search.html", context)
@@ -216,7 +224,9 @@ def search_api(request: HttpRequest) -> JsonResponse:
         with transaction.atomic():
             results = run_search(_params(form))
             payload = _api_payload(request, form, results)
-    except OperationalError:
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         return _timeout_response(request, form, json=True)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
@@ -305,7 +315,9 @@ def search_csv(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             results = run_search(_params(form))
             chunks = started(_search_csv_chunks(request, results))
-    except OperationalError:
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         return HttpResponse(TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
     return csv_response("soegning.csv", CSV_COLUMNS, chunks)
 
@@ -340,7 +352,9 @@ class SearchFeed(Feed):
         try:
             with transaction.atomic():
                 return super().__call__(request, *args, **kwargs)
-        except OperationalError:
+        except OperationalError as exc:
+            if not timed_out(exc):
+                raise  # unreachable, not slow: the middleware's 503 page
             return HttpResponse(
                 TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8"
             )
