@@ -91,19 +91,32 @@ def within_budget(read: Callable[..., T], *args, **kwargs) -> T:
         return _in_child(seconds, read, args, kwargs)
     token = _deadline.set(time.monotonic() + seconds)
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _armed.set()
+    # The timer fires again every RETRY_SECONDS after the deadline: an _Expired raised while
+    # Python runs a __del__ or a garbage-collector callback is printed and dropped there, and
+    # the reading would go on; the next one stops it.
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     try:
-        return read(*args, **kwargs)
+        try:
+            return read(*args, **kwargs)
+        finally:
+            _armed.clear()  # a signal still on its way no longer raises
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         raise refusal(seconds) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         _deadline.reset(token)
 
 
+# Seconds between the timer's repeats once the deadline has passed.
+RETRY_SECONDS = 0.05
+_armed = threading.Event()
+
+
 def _expire(signum, frame) -> None:
-    raise _Expired
+    if _armed.is_set():
+        raise _Expired
 
 
 # --- Outside the main thread: a child process ------------------------------------------------
