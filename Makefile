@@ -6,7 +6,7 @@ PORT ?= 8000
 # Finds or starts PostgreSQL (see archive/localdb.py) and prints its URL.
 DB_URL = $$($(PY) -m archive.localdb --database $(1))
 
-.PHONY: install run dev test lint format bench loadtest clean-db
+.PHONY: install run dev test fuzz lint format bench loadtest clean-db
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: install
 	$(PY) -m ruff format --check . && \
 	$(PY) manage.py makemigrations --check --dry-run && \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long fuzz run (tests/fuzz.py): 10,000 HTTP requests and 20,000 parser inputs with the hostile
+# PDFs, counts printed at the end. Options: REQUESTS=10000 INPUTS=20000 TIME_LIMIT=20 SEED=0.
+fuzz: install
+	@export DJANGO_SETTINGS_MODULE=archive.test_settings DATABASE_URL="$(call DB_URL,referatarkivet)" && \
+	$(PY) -m tests.fuzz $(if $(REQUESTS),--requests $(REQUESTS)) $(if $(INPUTS),--inputs $(INPUTS)) \
+		$(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT)) $(if $(SEED),--seed $(SEED))
 
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

@@ -85,7 +85,7 @@ def _unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
-def _timed_out(exc: BaseException) -> bool:
+def timed_out(exc: BaseException) -> bool:
     """A statement cancelled by its statement_timeout (PostgreSQL's query_canceled, 57014)."""
     cause = exc.__cause__
     return getattr(cause, "sqlstate", None) == "57014"
@@ -105,11 +105,9 @@ got_request_exception.connect(_note_database_error, dispatch_uid="minutes.middle
 def unavailable_response(exc: BaseException) -> HttpResponse:
     """The 503 page. Rendered without the request: its context processors could need the
     database that is just not there."""
-    timed_out = _timed_out(exc)
-    log.error("503: %s", "statement timeout" if timed_out else "database unavailable", exc_info=exc)
-    response = HttpResponse(
-        loader.render_to_string("503.html", {"timed_out": timed_out}), status=503
-    )
+    stopped = timed_out(exc)
+    log.error("503: %s", "statement timeout" if stopped else "database unavailable", exc_info=exc)
+    response = HttpResponse(loader.render_to_string("503.html", {"timed_out": stopped}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

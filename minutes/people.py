@@ -21,6 +21,32 @@ def person_url(municipality: Municipality, name: str) -> str:
     return reverse("minutes:person", args=[municipality.slug, danish_slug(name)])
 
 
+def everyone() -> list[dict]:
+    """Every person of every municipality (by the same rule as `people_of`: one per slug), with
+    the address of their page and the newest change of a meeting that names them, in one query:
+    for sitemap.xml. Names that make no slug (punctuation only) have no page."""
+    rows = (
+        Attendance.objects.values("meeting__committee__municipality__slug", "name")
+        .annotate(lastmod=Max("meeting__updated_at"))
+        .order_by("meeting__committee__municipality__slug", "name")
+    )
+    people: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        municipality, slug = row["meeting__committee__municipality__slug"], danish_slug(row["name"])
+        if not slug:
+            continue
+        known = people.get((municipality, slug))
+        if known is not None:
+            known["lastmod"] = max(known["lastmod"], row["lastmod"])
+            continue
+        people[(municipality, slug)] = {
+            "municipality": municipality,
+            "url": reverse("minutes:person", args=[municipality, slug]),
+            "lastmod": row["lastmod"],
+        }
+    return list(people.values())
+
+
 def _attendance_of(municipality: Municipality):
     return Attendance.objects.filter(meeting__committee__municipality=municipality)
 

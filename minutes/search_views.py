@@ -1,11 +1,14 @@
 """Search pages and machine formats: HTML results, JSON API, CSV download, Atom feed.
 
 All four take the same parameters (SearchForm) and run the same search (run_search). A query
-stopped by the statement timeout gives a friendly message with status 503, never a 500.
+stopped by the statement timeout gives a friendly message with status 503, never a 500; a
+database that cannot be reached is left to DatabaseUnavailableMiddleware's 503 page ("Arkivet
+er midlertidigt utilgængeligt"), not called a slow search.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
@@ -19,12 +22,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from . import selectors
-from .exports import ITEM_COLUMNS, csv_response, flat_item_row, item_records
+from . import exports, selectors
+from .exports import (
+    ITEM_COLUMNS,
+    csv_response,
+    flat_item_row,
+    item_records,
+    started,
+)
 from .feeds import XmlSafeAtom1Feed
 from .forms import SearchForm
 from .highlight import highlighter_for
 from .item_decisions import item_outcomes
+from .middleware import timed_out
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
 from .search_suggest import notice_links
@@ -101,15 +111,20 @@ def search(request: HttpRequest) -> HttpResponse:
             results.attach_snippets(page.object_list)
             _attach_outcomes(page.object_list, results.query)
             form.offer_choices(*_option_counts(form, results))
-    except OperationalError:
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         form.offer_choices()
         return _timeout_response(request, form)
+    feed_query = _query_string(form, sortering=None)
     context.update(
         results=results,
         page=page,
         documents=_documents(results.documents, form.municipality),
         page_query=_query_string(form),
-        feed_query=_query_string(form, sortering=None),
+        feed_query=feed_query,
+        # "Følg søgningen" near the top of the results (includes/follow.html).
+        feed_url=reverse("minutes:search_feed") + "?" + feed_query,
         notice_links=notice_links(results, lambda q: _query_string(form, q=q)),
     )
     return render(request, "minutes/search.html", context)
@@ -209,7 +224,9 @@ def search_api(request: HttpRequest) -> JsonResponse:
         with transaction.atomic():
             results = run_search(_params(form))
             payload = _api_payload(request, form, results)
-    except OperationalError:
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         return _timeout_response(request, form, json=True)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
@@ -283,7 +300,8 @@ def item_url_of(request: HttpRequest, results: SearchResults):
 
 def search_csv(request: HttpRequest) -> HttpResponse:
     """The first CSV_LIMIT results in the chosen order, one row each with its decision, for a
-    spreadsheet (see minutes.exports). A case number alone gives the case's agenda items."""
+    spreadsheet (see minutes.exports), streamed a chunk of rows at a time. A case number
+    alone gives the case's agenda items."""
     form = SearchForm(request.GET or None)
     if not form.is_bound or not form.is_valid() or not form.cleaned_data["q"]:
         message = INVALID_MESSAGE
@@ -296,29 +314,33 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             results = run_search(_params(form))
-            rows: list[dict[str, Any]] = []
-            if results.redirect_to:
-                items = selectors.case_items(results.redirect_to)
-                for item in items:
-                    item.case = results.redirect_to
-                rows = [
-                    flat_item_row(r) for r in item_records(items, item_url_of(request, results))
-                ]
-            for start in range(0, min(results.count, CSV_LIMIT), 200):
-                chunk = list(results.items[start : min(start + 200, CSV_LIMIT)])
-                results.attach_snippets(chunk)
-                records = item_records(chunk, item_url_of(request, results))
-                for record, row in zip(records, result_rows(results, chunk), strict=True):
-                    rows.append(
-                        {
-                            **flat_item_row(record),
-                            "snippet_section": row["snippet_section"],
-                            "snippet": row["snippet"],
-                        }
-                    )
-    except OperationalError:
+            chunks = started(_search_csv_chunks(request, results))
+    except OperationalError as exc:
+        if not timed_out(exc):
+            raise  # unreachable, not slow: the middleware's 503 page
         return HttpResponse(TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
-    return csv_response("soegning.csv", CSV_COLUMNS, rows)
+    return csv_response("soegning.csv", CSV_COLUMNS, chunks)
+
+
+def _search_csv_chunks(request: HttpRequest, results: SearchResults) -> Iterator[list[dict]]:
+    url_of = item_url_of(request, results)
+    if results.redirect_to:
+        items = selectors.case_items(results.redirect_to)
+        for item in items:
+            item.case = results.redirect_to
+        yield [flat_item_row(r) for r in item_records(items, url_of)]
+    for start in range(0, min(results.count, CSV_LIMIT), exports.EXPORT_CHUNK):
+        chunk = list(results.items[start : min(start + exports.EXPORT_CHUNK, CSV_LIMIT)])
+        results.attach_snippets(chunk)
+        records = item_records(chunk, url_of)
+        yield [
+            {
+                **flat_item_row(record),
+                "snippet_section": row["snippet_section"],
+                "snippet": row["snippet"],
+            }
+            for record, row in zip(records, result_rows(results, chunk), strict=True)
+        ]
 
 
 class SearchFeed(Feed):
@@ -330,7 +352,9 @@ class SearchFeed(Feed):
         try:
             with transaction.atomic():
                 return super().__call__(request, *args, **kwargs)
-        except OperationalError:
+        except OperationalError as exc:
+            if not timed_out(exc):
+                raise  # unreachable, not slow: the middleware's 503 page
             return HttpResponse(
                 TIMEOUT_MESSAGE, status=503, content_type="text/plain; charset=utf-8"
             )

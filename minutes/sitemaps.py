@@ -1,10 +1,12 @@
-"""sitemap.xml: every municipality, committee, meeting, case and document, as a sitemap index."""
+"""sitemap.xml: every municipality, committee, meeting, case, document and person, and the pages
+about the archive, as a sitemap index (cached, see minutes.urls)."""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
-from . import selectors
+from . import people, selectors
 
 
 class _ArchiveSitemap(Sitemap):
@@ -55,10 +57,53 @@ class DocumentSitemap(_ArchiveSitemap):
         return selectors.sitemap_documents()
 
 
+class PeopleSitemap(_ArchiveSitemap):
+    """Each municipality's list of people and every person's page (minutes.people)."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        persons = people.everyone()
+        lists: dict[str, dict] = {}
+        for person in persons:
+            slug = person["municipality"]
+            entry = lists.setdefault(
+                slug, {"url": reverse("minutes:people", args=[slug]), "lastmod": person["lastmod"]}
+            )
+            entry["lastmod"] = max(entry["lastmod"], person["lastmod"])
+        return [*lists.values(), *persons]
+
+    def location(self, item):
+        return item["url"]
+
+    def lastmod(self, item):
+        return item["lastmod"]
+
+
+class InfoSitemap(_ArchiveSitemap):
+    """The front page and the pages about the archive: what it holds, accessibility, privacy,
+    the overview for people, and the exports."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return ["home", "about", "accessibility", "privacy", "overview", "api_docs"]
+
+    def location(self, item):
+        return reverse(f"minutes:{item}")
+
+    def lastmod(self, item):
+        return None
+
+
 SITEMAPS = {
     "kommuner": MunicipalitySitemap,
     "udvalg": CommitteeSitemap,
     "moeder": MeetingSitemap,
     "sager": CaseSitemap,
     "dokumenter": DocumentSitemap,
+    "personer": PeopleSitemap,
+    "sider": InfoSitemap,
 }

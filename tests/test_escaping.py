@@ -147,7 +147,8 @@ def test_ordinary_cells_are_unchanged(text):
 def _csv_rows(client, query: str) -> list[list[str]]:
     response = client.get("/api/search.csv", {"q": query})
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    text = response.getvalue().decode("utf-8-sig")  # streamed (minutes.exports)
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def test_search_csv_neutralises_formula_cells(client, hostile_meeting):

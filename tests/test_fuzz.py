@@ -13,9 +13,10 @@ CSV answers hold no character XML cannot and no formula cell.
 `make test` runs a seeded slice: FUZZ_EXAMPLES=300 generated requests spread over the patterns
 (hypothesis with `@seed`, so every run sends the same ones), after explicit examples that put a
 NUL in each path value and in every query parameter of a real page. The long run, 10,000
-generated requests, prints its counts at the end:
+generated requests with the parser's 20,000 inputs (tests/parsing/test_fuzz_parser.py), prints
+its counts at the end:
 
-    FUZZ_EXAMPLES=10000 make test PYTEST_ARGS="-s tests/test_fuzz.py -k no_5xx"
+    make fuzz                 # or: make fuzz REQUESTS=10000 SEED=0 (tests/fuzz.py)
 
 (FUZZ_SEED=n gives another run, as repeatable as the default seed 0.)
 """

@@ -92,12 +92,16 @@ def within_budget(read: Callable[..., T], *args, **kwargs) -> T:
     deadline = time.monotonic() + seconds
     token = _deadline.set(deadline)
     previous = signal.signal(signal.SIGALRM, _expire)
+    _armed.set()
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            # The timer fires again every RETRY_SECONDS after the deadline: an _Expired raised
+            # while Python runs a __del__ or a garbage-collector callback is printed and dropped
+            # there, and the reading would go on; the next one stops it.
+            signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
             result = read(*args, **kwargs)
         finally:
-            # First thing: a timer that fires in here still lands in the `except` below.
+            _armed.clear()  # a signal still on its way no longer raises
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         raise refusal(seconds) from None
@@ -111,8 +115,14 @@ def within_budget(read: Callable[..., T], *args, **kwargs) -> T:
     return result
 
 
+# Seconds between the timer's repeats once the deadline has passed.
+RETRY_SECONDS = 0.05
+_armed = threading.Event()
+
+
 def _expire(signum, frame) -> None:
-    raise _Expired
+    if _armed.is_set():
+        raise _Expired
 
 
 # --- Outside the main thread: a child process ------------------------------------------------

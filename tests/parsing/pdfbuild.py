@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 
@@ -63,3 +64,78 @@ def zero_bomb(megabytes: int) -> bytes:
     parts = [compressor.compress(chunk) for _ in range(megabytes)]
     parts.append(compressor.flush())
     return b"".join(parts)
+
+
+def raw_pdf(objects: list[bytes], *, root: int = 1) -> bytes:
+    """A PDF of the given object bodies (numbered from 1) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        root,
+        xref,
+    )
+    return bytes(out)
+
+
+_CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+_PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
+
+
+def _stream(data: bytes, filters: bytes = b"") -> bytes:
+    return b"<< /Length %d%s >>\nstream\n" % (len(data), filters) + data + b"\nendstream"
+
+
+def reference_loop(kind: str) -> bytes:
+    """A PDF whose object graph loops back on itself, in one of several places (issue 15: a
+    249-byte PDF with a reference loop held the parser for the full 120 s)."""
+    bodies = {
+        # Two objects that are each a reference to the other, where the page tree should be.
+        "references": [_CATALOG, b"3 0 R", b"2 0 R"],
+        "kids": [_CATALOG, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"],
+        "tree": [
+            _CATALOG,
+            _PAGES,
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ],
+        "length": [_CATALOG, _PAGES, _PAGE, b"<< /Length 4 0 R >>\nstream\nBT ET\nendstream"],
+        "contents": [_CATALOG, _PAGES, _PAGE, b"[4 0 R]"],
+        "parent": [
+            _CATALOG,
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+            _stream(b"BT ET"),
+        ],
+        "form": [
+            _CATALOG,
+            _PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /XObject << /X 5 0 R >> >> >>",
+            _stream(b"/X Do BT ET"),
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 5"
+            b" /Resources << /XObject << /X 5 0 R >> >> >>\nstream\n/X Do\nendstream",
+        ],
+    }
+    return raw_pdf(bodies[kind])
+
+
+REFERENCE_LOOPS = ("references", "kids", "tree", "length", "contents", "parent", "form")
+
+
+@functools.cache
+def chained_compression(layers: int = 3, megabytes: int = 400) -> bytes:
+    """A page whose content is `megabytes` MB of zeros deflated `layers` times over, each layer
+    a filter of its own (issue 15: 688 bytes with three layers held the parser for 120 s)."""
+    data = zero_bomb(megabytes)
+    for _ in range(layers - 1):
+        data = zlib.compress(data, 9)
+    filters = b" /Filter [" + b" ".join([b"/FlateDecode"] * layers) + b"]"
+    return raw_pdf([_CATALOG, _PAGES, _PAGE, _stream(data, filters)])
