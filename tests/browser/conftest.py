@@ -157,3 +157,22 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def page_problems(browser, site: str, axe_source: str, viewport: dict, pages: dict[str, str]):
+    """Visit each page at the viewport's width: its screenshot, and per path what is wrong — axe
+    violations, or the page wider than the screen (nothing may force sideways scrolling)."""
+    page = new_page(browser, viewport)
+    problems: dict[str, list[str]] = {}
+    for name, path in pages.items():
+        response = page.goto(site + path)
+        assert response is not None and response.status == 200, path
+        screenshot(page, f"{name}-{viewport['width']}")
+        found = axe_violations(page, axe_source)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            found.append(f"the page is {overflow}px wider than the {viewport['width']}px screen")
+        if found:
+            problems[path] = found
+    page.context.close()
+    return problems

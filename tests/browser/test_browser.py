@@ -8,7 +8,15 @@ import pytest
 
 from tests.conftest import seed_path
 
-from .conftest import DESKTOP, PHONE, SCREENSHOTS, axe_violations, new_page, screenshot
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    axe_violations,
+    new_page,
+    page_problems,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,21 +36,7 @@ PAGE_TYPES = {
 @pytest.mark.parametrize("width", ["telefon", "computer"])
 def test_every_page_type_passes_axe_and_fits_the_screen(browser, site, axe_source, width):
     viewport = PHONE if width == "telefon" else DESKTOP
-    page = new_page(browser, viewport)
-    problems: dict[str, list[str]] = {}
-    for name, path in PAGE_TYPES.items():
-        response = page.goto(site + path)
-        assert response is not None and response.status == 200, path
-        screenshot(page, f"{name}-{viewport['width']}")
-        found = axe_violations(page, axe_source)
-        # Nothing may force sideways scrolling of the page itself at 360 px.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            found.append(f"the page is {overflow}px wider than the {viewport['width']}px screen")
-        if found:
-            problems[path] = found
-    page.context.close()
-    assert problems == {}
+    assert page_problems(browser, site, axe_source, viewport, PAGE_TYPES) == {}
 
 
 def test_axe_finds_violations_when_there_are_some(browser, axe_source):

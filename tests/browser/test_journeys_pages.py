@@ -12,7 +12,7 @@ import pytest
 from tests.atom import atom_problems, entries
 from tests.test_held import MISREAD
 
-from .conftest import DESKTOP, PHONE, axe_violations, new_page, screenshot
+from .conftest import DESKTOP, PHONE, axe_violations, new_page, page_problems, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -36,20 +36,7 @@ NEW_PAGE_TYPES = {
 @pytest.mark.parametrize("width", ["telefon", "computer"])
 def test_the_new_pages_pass_axe_and_fit_the_screen(browser, site, axe_source, width):
     viewport = PHONE if width == "telefon" else DESKTOP
-    page = new_page(browser, viewport)
-    problems: dict[str, list[str]] = {}
-    for name, path in NEW_PAGE_TYPES.items():
-        response = page.goto(site + path)
-        assert response is not None and response.status == 200, path
-        screenshot(page, f"{name}-{viewport['width']}")
-        found = axe_violations(page, axe_source)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            found.append(f"the page is {overflow}px wider than the {viewport['width']}px screen")
-        if found:
-            problems[path] = found
-    page.context.close()
-    assert problems == {}
+    assert page_problems(browser, site, axe_source, viewport, NEW_PAGE_TYPES) == {}
 
 
 def test_the_new_pages_need_no_javascript(browser, site):
