@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,16 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+def loopback_works() -> bool:
+    """Whether this machine can reach a server on 127.0.0.1 (not so under `unshare -n`, where
+    the loopback interface is down: no browser reaches the live server, no replica its primary)."""
+    try:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            socket.create_connection(server.getsockname(), timeout=2).close()
+        return True
+    except OSError:
+        return False

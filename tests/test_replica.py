@@ -36,7 +36,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .conftest import ROOT, seed_path
+from .conftest import ROOT, loopback_works, seed_path
 
 DATABASE = "ra_replica"
 WORD_OF_SEED_001 = "entreprenørskab"  # in seed 001 only
@@ -119,6 +119,10 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pair() -> Iterator[Pair]:
+    if not loopback_works():
+        pytest.skip(
+            "no loopback network (e.g. under `unshare -n`): a replica cannot reach its primary"
+        )
     binaries = _postgres_binaries()
     if binaries is None:
         pytest.skip(

@@ -12,13 +12,12 @@ import base64
 import hashlib
 import importlib
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ingest_seeds
+from tests.conftest import ROOT, ingest_seeds, loopback_works
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,25 +38,12 @@ PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _loopback_works() -> bool:
-    """Whether this machine can reach a server on 127.0.0.1 (not so under `unshare -n`, where
-    the loopback interface is down and no browser can reach the live server)."""
-    try:
-        with socket.socket() as server:
-            server.bind(("127.0.0.1", 0))
-            server.listen()
-            socket.create_connection(server.getsockname(), timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
 def pytest_collection_modifyitems(config, items):
     if not any("browser" in item.keywords for item in items):
         return
     if not CHROMIUM.exists():
         reason = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-    elif not _loopback_works():
+    elif not loopback_works():
         reason = "no loopback network (e.g. under unshare -n): a browser cannot reach the server"
     else:
         return
