@@ -61,7 +61,12 @@ def _strip_person(raw: str) -> tuple[str, str | None, str | None, str | None]:
     if role_match:
         role = role_match["role"].strip()
         text = text[: role_match.start()].strip()
-    prefix_role = re.match(r"^(?P<role>formand|næstformand|borgmester)\s*:\s*", text, re.I)
+    # "Formand: Erik Nielsen", and without the colon "Formand Erik Nielsen" (a member list).
+    prefix_role = re.match(
+        r"^(?P<role>formand|næstformand|borgmester|viceborgmester)(?:\s*:\s*|\s+(?=[A-ZÆØÅ]))",
+        text,
+        re.I,
+    )
     if prefix_role:
         role = prefix_role["role"].lower()
         text = text[prefix_role.end() :]

@@ -172,11 +172,34 @@ def _join_wrapped(title: str, text: str) -> str:
     return f"{title}{joiner}{text}"
 
 
+# The number under the title ("Tillæg 1 til Lokalplan 145" ⏎ "Sag nr. 130"): a web page that
+# prints each item's title first and its running number on the next line.
+NUMBER_UNDER_TITLE = re.compile(r"^sag\s+nr\.?\s*(?P<number>\d{1,4})$", re.IGNORECASE)
+
+
+def _title_above(lines: list[Line], index: int) -> int | None:
+    """The line just above a `Sag nr. N` line (no blank between) when it can be a title."""
+    above = index - 1
+    if above < 0 or not lines[above].stripped or lines[above].text == "\f":
+        return None
+    text = lines[above].stripped
+    if not re.match(r"^[A-ZÆØÅ0-9\"”“'«]", text) or len(text) > 250 or structural(text):
+        return None
+    return above
+
+
 def _candidates(lines: list[Line]) -> list[Candidate]:
     found: list[Candidate] = []
     for index, line in enumerate(lines):
         text = line.stripped
         if not text or text == "\f" or len(text) > 300:
+            continue
+        under = NUMBER_UNDER_TITLE.match(text)
+        above = _title_above(lines, index) if under else None
+        if under and above is not None:
+            if found and found[-1].index == above:
+                found.pop()  # the title line read as a heading of its own
+            found.append(Candidate(above, int(under["number"]), lines[above].stripped, index, True))
             continue
         strong = ITEM_HEADING.match(text)
         if strong:

