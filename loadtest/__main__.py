@@ -10,22 +10,20 @@ LATEST.md with the newest run of each configuration). Nothing leaves the machine
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from .server import ROOT
+from .server import gunicorn as serve
+
 OUT = ROOT / "bench" / "results" / "loadtest"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 KINDS = ["home", "meeting", "case", "search", "api"]
@@ -66,12 +64,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def targets(folder: Path) -> Path:
     """Meeting and case URLs and search words from the archive being measured."""
     from bench.pages import _sample_urls
@@ -85,31 +77,11 @@ def targets(folder: Path) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def gunicorn(server: Server, log: Path) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "archive.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(server.workers)]
-    command += ["--worker-class", server.worker_class, "--threads", str(server.threads)]
-    command += ["--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-                    break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not start:\n{log.read_text()}")
-                time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def gunicorn(server: Server, log: Path):
+    """The archive under gunicorn configured as `server`."""
+    options = ["--workers", str(server.workers), "--worker-class", server.worker_class]
+    options += ["--threads", str(server.threads), "--timeout", "30", "--graceful-timeout", "5"]
+    return serve(options + ["--log-level", "warning"], log)
 
 
 def _figures(row: dict[str, str]) -> dict[str, Any]:

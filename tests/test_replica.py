@@ -21,7 +21,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from loadtest.server import free_port
+from loadtest.server import gunicorn as serve
 
 from .conftest import ROOT, loopback_works, seed_path
 
@@ -71,12 +73,6 @@ def _run_as() -> list[str]:
     if not shutil.which("runuser"):
         pytest.skip("running as root and there is no `runuser` to start a cluster as postgres")
     return ["runuser", "-u", "postgres", "--"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _url(port: int, database: str = DATABASE) -> str:
@@ -150,7 +146,7 @@ def pair() -> Iterator[Pair]:
         started.append(data)
 
     try:
-        primary_port, replica_port = _free_port(), _free_port()
+        primary_port, replica_port = free_port(), free_port()
         primary, replica = folder / "primary", folder / "replica"
         # initdb's pg_hba.conf trusts replication connections from loopback with -A trust.
         pg(binaries / "initdb", "-D", primary, "-A", "trust", "-U", "postgres", "-E", "UTF8")
@@ -188,34 +184,12 @@ def pair() -> Iterator[Pair]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
-    port = _free_port()
-    log_file = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "archive.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"]
-        + ["--graceful-timeout", "5"],
-        cwd=ROOT,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        with serve(
+            ["--workers", "1", "--threads", "2", "--graceful-timeout", "5"], log, env=env
+        ) as base:
+            yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log_file.close()
         print(log.read_text()[-5000:])  # shown by pytest when the test fails
 
 
