@@ -45,6 +45,10 @@ DEFAULT_SECONDS = _env_seconds("PARSER_TIME_LIMIT", 20)
 
 _limit: ContextVar[float] = ContextVar("parse_time_limit", default=DEFAULT_SECONDS)
 _deadline: ContextVar[float | None] = ContextVar("parse_deadline", default=None)
+# Seconds between the timer's repeats once the deadline has passed; set while a reading runs,
+# so that a signal still on its way after it ended raises nothing.
+RETRY_SECONDS = 0.05
+_armed = threading.Event()
 
 
 class _Expired(BaseException):
@@ -113,11 +117,6 @@ def within_budget(read: Callable[..., T], *args, **kwargs) -> T:
         # two steps of the interpreter): refused all the same.
         raise refusal(seconds)
     return result
-
-
-# Seconds between the timer's repeats once the deadline has passed.
-RETRY_SECONDS = 0.05
-_armed = threading.Event()
 
 
 def _expire(signum, frame) -> None:

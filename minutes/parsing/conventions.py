@@ -12,33 +12,30 @@ import dateparser
 
 from .model import Attendee, Outcome, Vote
 
-# Month names and abbreviations, only to find date candidates in text; dateparser reads them.
-MONTH_NAMES = (
-    "januar",
-    "jan",
-    "februar",
-    "feb",
-    "marts",
-    "mar",
-    "april",
-    "apr",
-    "maj",
-    "juni",
-    "jun",
-    "juli",
-    "jul",
-    "august",
-    "aug",
-    "september",
-    "sept",
-    "sep",
-    "oktober",
-    "okt",
-    "november",
-    "nov",
-    "december",
-    "dec",
-)
+# Month names and abbreviations by month number: DATE_TOKEN finds dates with them, and plain
+# dates ("2 juni 2021") are read with them; "sept" is normalised to "sep" before reading.
+MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "jan"),
+            ("februar", "feb"),
+            ("marts", "mar"),
+            ("april", "apr"),
+            ("maj",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+MONTH_NAMES = tuple(MONTH_NUMBERS)
 MONTHS = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
 WEEKDAYS = "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag"
 
@@ -90,31 +87,10 @@ def _parse_date_token(token: str) -> date | None:
 # about a millisecond per new date — a tenth of parsing a whole meeting. Everything else (two-
 # digit years, odd spellings) is dateparser's; tests/parsing/test_conventions.py proves both
 # read every plain date alike.
-_MONTH_NUMBERS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("januar", "jan"),
-            ("februar", "feb"),
-            ("marts", "mar"),
-            ("april", "apr"),
-            ("maj",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("august", "aug"),
-            ("september", "sep"),
-            ("oktober", "okt"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _PLAIN_DATE = re.compile(
     r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})"
     r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
-    rf"|(?P<nd>\d{{1,2}}) (?P<name>{'|'.join(_MONTH_NUMBERS)}) (?P<ny>\d{{4}})"
+    rf"|(?P<nd>\d{{1,2}}) (?P<name>{'|'.join(MONTH_NUMBERS)}) (?P<ny>\d{{4}})"
 )
 
 
@@ -124,7 +100,7 @@ def _plain_date(match: re.Match) -> date | None:
     elif match["iy"]:
         year, month, day = match["iy"], match["im"], match["id"]
     else:
-        year, month, day = match["ny"], _MONTH_NUMBERS[match["name"]], match["nd"]
+        year, month, day = match["ny"], MONTH_NUMBERS[match["name"]], match["nd"]
     try:
         found = date(int(year), int(month), int(day))
     except ValueError:  # 30-02-2021: no such day

@@ -43,6 +43,7 @@ from .bodies import (
 )
 from .documents import looks_like_memo, parse_document
 from .header import parse_header
+from .headings import WEAK_HEADING
 from .item_body import case_number_before, closed_parts, metadata_case, parse_item
 from .items import EVIDENCE_WEIGHT, choose_items, title_case_number
 from .model import ParsedDocument, ParseError
@@ -67,9 +68,6 @@ def _unglue(lines: list[Line]) -> list[Line]:
     return result
 
 
-_NUMBERED = re.compile(r"^\d{1,3}\.\s")
-
-
 def _drop_repeated_headings(lines: list[Line]) -> list[Line]:
     """A numbered heading printed twice in a row (a web page's accordion title, then the same
     heading in the panel: `1. Godkendelse af dagsorden` ⏎ `1.     Godkendelse af dagsorden`)
@@ -81,7 +79,7 @@ def _drop_repeated_headings(lines: list[Line]) -> list[Line]:
             result.append(line)
             continue
         canonical = " ".join(line.stripped.split())
-        if canonical == previous and _NUMBERED.match(canonical):
+        if canonical == previous and WEAK_HEADING.match(canonical):
             result.append(Line(line.no, line.page, ""))
             continue
         previous = canonical
