@@ -330,6 +330,11 @@ def choose_items(lines: list[Line], warnings: list[str] | None = None) -> list[C
 
 def title_case_number(raw_title: str) -> tuple[str, str | None]:
     """A case number printed in the heading: `Titel (17/1234)`, `Titel - Sagsnr. 57`."""
+    # Without a bracket or the label's letters the pattern cannot match: skip its search, which
+    # tries every position of the title.
+    lowered = raw_title.lower()
+    if "(" not in raw_title and "sag" not in lowered and "nr" not in lowered:
+        return raw_title, None
     match = TITLE_CASE_SUFFIX.search(raw_title)
     if not match:
         return raw_title, None

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import PurePosixPath
 
@@ -45,14 +45,22 @@ _REGIONS = "Hovedstaden|Sjælland|Syddanmark|Midtjylland|Nordjylland"
 # "Høje-Taastrup Kommune(s)", "Bornholms Regionskommune", "Ballerup Rådhus", "Aarhus Byråd",
 # "Region Hovedstaden" (also "region Hovedstaden" in running text), and, only for the hint,
 # any capitalised "Region X".
+# The pattern opens with one character class, the first letter of a name or of "region", and
+# checks after it that it does not stand inside a word ((?<![\w-].)): then the regex engine
+# skips straight to capitals and r's instead of trying the pattern at every position of a 60 KB
+# text (1.7 → 0.3 ms a meeting). The groups `region_rest` and `name_rest` are the region's and
+# the name's text after that first letter (see `_mention_parts`). The name's quantifiers are
+# possessive: a name ends at a space or hyphen, so giving letters back can never match.
 MENTION = re.compile(
-    rf"(?<![\w-])(?:(?P<region>[Rr]egion\s+(?:{_REGIONS}|[A-ZÆØÅ]\w+))s?"
-    r"|(?P<name>[A-ZÆØÅ]\w*(?:-[A-ZÆØÅ]\w*)*)\s+"
+    r"[A-ZÆØÅr](?<![\w-].)"
+    rf"(?:(?<=[Rr])(?P<region_rest>egion\s+(?:{_REGIONS}|[A-ZÆØÅ]\w+))s?"
+    r"|(?<=[A-ZÆØÅ])(?P<name_rest>\w*+(?:-[A-ZÆØÅ]\w*+)*+)\s++"
     r"(?P<suffix>Regionskommune(?:ns|s|n)?|Kommune(?:ns|s|n)?|kommune(?:ns|s|n)?"
     r"|Rådhus(?:et|s)?|Byråd(?:et|s)?))(?![\w-])"
 )
 # "mdo@balk.dk", "https://www.aarhus.dk/…", "dagsorden.ltk.dk", "hoeje-taastrup.dk".
 DOMAIN = re.compile(r"(?<![\w.-])(?:[\w-]+\.)*(?P<label>[\w-]+)\.dk(?![\w-])", re.IGNORECASE)
+_DOT_DK = re.compile(r"\.[dD][kK]")
 
 # Mail and web domains that do not spell their authority's name (the others are matched by
 # name, with æ/ø/å written ae/oe/aa, o or a).
@@ -79,7 +87,8 @@ _FOLDS = (
     str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
 )
 # "Kom-" / "mune": a word hyphenated at a line break.
-_BROKEN_WORD = re.compile(r"(?<=[a-zæøå])-[ \t]*\n[ \t]*(?=[a-zæøå])")
+# Opens with the hyphen (the letter before it checked behind) so the engine jumps to hyphens.
+_BROKEN_WORD = re.compile(r"-(?<=[a-zæøå]-)[ \t]*\n[ \t]*(?=[a-zæøå])")
 
 
 def _ascii_keys(name: str) -> set[str]:
@@ -134,14 +143,22 @@ def authority_of_file_name(file_name: str) -> Authority | None:
     return None
 
 
+def _mention_parts(match: re.Match[str]) -> tuple[str | None, str | None, str]:
+    """(the region as written, or the name as written, and the suffix) of a MENTION match."""
+    first = match.group(0)[0]
+    if match["region_rest"] is not None:
+        return first + match["region_rest"], None, ""
+    return None, first + match["name_rest"], match["suffix"]
+
+
 def _mentioned(match: re.Match[str]) -> tuple[Authority | None, str | None, bool]:
     """(authority, the name as written when it is no authority's, whether it names a region)."""
-    if match["region"]:
-        written = " ".join(match["region"].split())
+    region, name, suffix = _mention_parts(match)
+    if region:
+        written = " ".join(region.split())
         written = "Region " + written.split(" ", 1)[1]
         written = re.sub(rf"^(Region (?:{_REGIONS}))s$", r"\1", written)
         return by_name(written), written, True
-    name, suffix = match["name"], match["suffix"]
     if suffix.startswith(("Rådhus", "Byråd")):
         return by_name(name), None, False
     base = "Regionskommune" if suffix.startswith("Regionskommune") else "Kommune"
@@ -176,7 +193,7 @@ def find_authority(text: str, *, file_name: str = "") -> tuple[Authority | None,
             vote(authority, match.start(), NAME_WEIGHT, region or authority.kind == "region")
         elif written:
             unknown.append(written)
-    for match in DOMAIN.finditer(text) if ".dk" in text.lower() else ():
+    for match in _domains(text):
         authority = authority_of_domain(match.group(0))
         if authority is not None:
             vote(authority, match.start(), DOMAIN_WEIGHT, False)
@@ -190,6 +207,19 @@ def find_authority(text: str, *, file_name: str = "") -> tuple[Authority | None,
         if hint:
             return None, f"'{written}' findes ikke; mente du '{hint}'?"
     return None, None
+
+
+def _domains(text: str) -> Iterator[re.Match[str]]:
+    """DOMAIN's matches, looked for only on the lines with a ".dk" (a domain has no spaces):
+    the pattern opens with a class of almost every character, slow over a whole document."""
+    searched_to = -1
+    for dot in _DOT_DK.finditer(text):
+        line_start = text.rfind("\n", 0, dot.start()) + 1
+        if line_start <= searched_to:
+            continue
+        line_end = text.find("\n", dot.end())
+        searched_to = line_end = len(text) if line_end < 0 else line_end
+        yield from DOMAIN.finditer(text, line_start, line_end)
 
 
 def _opening_end(text: str) -> int:

@@ -32,13 +32,14 @@ _HEADER = re.compile(
 )
 _ITEM = re.compile(r"^Punkt \d{1,3}:\s", re.MULTILINE)
 # Further marks of the template; a document needs its items and two of the header or these.
+# Each with its word, looked for first: a line-anchored regex tries every line of the opening.
 _MARKS = (
-    re.compile(r"^Mødedato\b", re.MULTILINE),
-    re.compile(r"^Mødested\b", re.MULTILINE),
-    re.compile(r"^Mødedeltagere\b", re.MULTILINE),
-    re.compile(r"^Sagsforløb:?\s*$", re.MULTILINE),
-    re.compile(r"^\s*Punktnummer:", re.MULTILINE),
-    re.compile(r"^Beslutningspunkter\s*$", re.MULTILINE),
+    ("Mødedato", re.compile(r"^Mødedato\b", re.MULTILINE)),
+    ("Mødested", re.compile(r"^Mødested\b", re.MULTILINE)),
+    ("Mødedeltagere", re.compile(r"^Mødedeltagere\b", re.MULTILINE)),
+    ("Sagsforløb", re.compile(r"^Sagsforløb:?\s*$", re.MULTILINE)),
+    ("Punktnummer:", re.compile(r"^\s*Punktnummer:", re.MULTILINE)),
+    ("Beslutningspunkter", re.compile(r"^Beslutningspunkter\s*$", re.MULTILINE)),
 )
 _TOC = re.compile(r"^\s*Indholdsfortegnelse\s*$", re.IGNORECASE)
 _ITEM_LINE = re.compile(r"^\s*Punkt \d{1,3}:")
@@ -46,9 +47,11 @@ _ITEM_LINE = re.compile(r"^\s*Punkt \d{1,3}:")
 
 def accepts(source: Source) -> bool:
     text = source.opening()
-    if not text or not _ITEM.search(text):
+    if not text or "Punkt " not in text or not _ITEM.search(text):
         return False
-    marks = bool(_HEADER.search(text[:5000])) + sum(bool(mark.search(text)) for mark in _MARKS)
+    marks = bool(_HEADER.search(text[:5000])) + sum(
+        word in text and bool(mark.search(text)) for word, mark in _MARKS
+    )
     return marks >= 2
 
 
