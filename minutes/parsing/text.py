@@ -79,9 +79,7 @@ def _drop_repeated_headings(lines: list[Line]) -> list[Line]:
             result.append(line)
             continue
         # Only a numbered line can be a repeated heading: others are compared as printed.
-        canonical = (
-            " ".join(line.stripped.split()) if line.stripped[0].isdigit() else line.stripped
-        )
+        canonical = " ".join(line.stripped.split()) if line.stripped[0].isdigit() else line.stripped
         if canonical == previous and WEAK_HEADING.match(canonical):
             result.append(Line(line.no, line.page, ""))
             continue
