@@ -57,7 +57,7 @@ def common_words(limit: int = 150) -> list[tuple[str, int]]:
         total = cursor.fetchone()[0]
         percent = min(100.0, 100.0 * SAMPLE_ROWS / max(total, 1))
         cursor.execute(
-            "SELECT word, ndoc FROM ts_stat($$SELECT search_vector FROM minutes_agendaitem "
+            "SELECT word, ndoc FROM ts_stat($$SELECT vector FROM minutes_itemsearch "
             f"TABLESAMPLE BERNOULLI ({percent:.4f}) REPEATABLE (7)$$) "
             "WHERE word ~ '^[a-zæøå]{3,}$' ORDER BY ndoc DESC, word LIMIT %s",
             [limit * 3],
@@ -98,12 +98,12 @@ def _surface_words() -> dict[str, str]:
 
 
 def hits(word: str) -> int:
-    from minutes.models import AgendaItem
+    from minutes.models import ItemSearch
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM {AgendaItem._meta.db_table} "
-            "WHERE search_vector @@ plainto_tsquery('danish', %s)",
+            f"SELECT count(*) FROM {ItemSearch._meta.db_table} "
+            "WHERE vector @@ plainto_tsquery('danish', %s)",
             [word],
         )
         return cursor.fetchone()[0]

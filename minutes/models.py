@@ -214,19 +214,14 @@ class AgendaItem(models.Model):
     source = models.ForeignKey(
         SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
-    # Denormalised search text, filled by ingestion (see services.contents.search_text).
-    text_a = models.TextField(blank=True, help_text="Titel, sagsnummer, udvalg")
+    # The item's search text by weight, filled by ingestion (services.contents.search_text).
+    # PostgreSQL parses it into the item's search vector once, in its search row
+    # (ItemSearch.vector, kept by triggers: minutes/sql/item_search.sql); the item itself
+    # stores no vector.
+    text_a = models.TextField(blank=True, help_text="Titel, sagsnummer")
     text_b = models.TextField(blank=True, help_text="Indstilling og beslutninger")
     text_c = models.TextField(blank=True, help_text="Resume og sagsfremstilling")
-    text_d = models.TextField(blank=True, help_text="Øvrige afsnit og bilag")
-    search_vector = models.GeneratedField(
-        expression=_weighted("text_a", "A")
-        + _weighted("text_b", "B")
-        + _weighted("text_c", "C")
-        + _weighted("text_d", "D"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    text_d = models.TextField(blank=True, help_text="Øvrige afsnit, bilag og udvalg")
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -237,8 +232,6 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "position"], name="item_unique_position"),
         ]
-        # No index on search_vector: searches match ItemSearch.vector, the same vector with its
-        # own GIN index (see AgendaItemQuerySet.search).
 
     def __str__(self) -> str:
         return f"Punkt {self.number}: {self.title}"

@@ -8,8 +8,8 @@ from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "danish"
-# AgendaItem columns that exist for its search vector (see AgendaItem.search_vector).
-SEARCH_ONLY_FIELDS = ("text_a", "text_b", "text_c", "text_d", "search_vector")
+# AgendaItem columns that exist only to be parsed into its search vector (ItemSearch.vector).
+SEARCH_ONLY_FIELDS = ("text_a", "text_b", "text_c", "text_d")
 
 
 def search_query(text: str) -> SearchQuery:
@@ -23,9 +23,8 @@ class AgendaItemQuerySet(models.QuerySet):
         if not text:
             return self.none()
         query = search_query(text)
-        # Matched in the search table's copy of the vector (ItemSearch.vector, the same value,
-        # kept by triggers), whose GIN index the full search uses too: a second index over the
-        # same vectors here cost every ingested item its index entries once more.
+        # Matched in the item's search row (ItemSearch.vector, kept by triggers), whose GIN
+        # index the full search uses too.
         return (
             self.filter(search_row__vector=query)
             .alias(rank=SearchRank(F("search_row__vector"), query, cover_density=True))

@@ -139,6 +139,9 @@ def attachment_heading(stripped: str) -> tuple[bool, str]:
     return False, ""
 
 
+_DECISION_OPENINGS = ("beslutning", "afgørelse", "protokol")
+
+
 @dataclass
 class DecisionHead:
     body: str | None  # None: this meeting's body (a bare "Beslutning" heading)
@@ -153,10 +156,13 @@ def decision_heading(stripped: str) -> DecisionHead | None:
     canon = _canon(stripped)
     if canon in DECISION_HEADINGS:
         return DecisionHead(None, None)
-    match = _LABELLED_DECISION.match(stripped)
+    # The patterns below open with the decision word or name it: tested only where it stands
+    # (most lines with a decision word are prose, read once per line of every item).
+    opening = lowered.startswith(_DECISION_OPENINGS)
+    match = _LABELLED_DECISION.match(stripped) if opening else None
     if match and not DATE_TOKEN.match(match[2]):
         return DecisionHead(None, None, match[2].strip())
-    prefixed = DECISION_PREFIX.match(stripped)
+    prefixed = DECISION_PREFIX.match(stripped) if opening else None
     if prefixed:
         # "Beslutning i X den 5. maj 2020", "Beslutning fra X, 12. maj 2022", "Beslutning X 14-03-2023"
         rest = prefixed["rest"]
@@ -171,7 +177,11 @@ def decision_heading(stripped: str) -> DecisionHead | None:
             date_part, after = _split_date(rest[found.start() :])
             if date_part and re.match(r"^[A-ZÆØÅ]", body) and len(body) <= 90:
                 return DecisionHead(body, date_part, after)
-    genitive = GENITIVE_DECISION.match(stripped)
+    genitive = (
+        GENITIVE_DECISION.match(stripped)
+        if "beslutning" in lowered or "afgørelse" in lowered
+        else None
+    )
     if genitive and len(genitive["body"]) <= 90:
         body = genitive["body"]
         if genitive["date"]:

@@ -61,7 +61,9 @@ def drop_toc(lines: list[Line]) -> list[Line]:
 
 def _toc_leader_line(line: Line) -> bool:
     text = line.stripped
-    # The cheap test first: TOC_LEADER needs dot leaders, an ellipsis or underscores.
-    if len(text) >= 250 or not ("." in text or "…" in text or "_" in text):
+    # The cheap test first: TOC_LEADER needs three dots, an ellipsis or underscores.
+    if len(text) >= 250 or not (
+        "..." in text or "…" in text or "____" in text or text.count(".") >= 3
+    ):
         return False
     return bool(TOC_LEADER.search(text))

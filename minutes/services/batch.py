@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from minutes.models import Committee, Meeting, Municipality, SourceFile, SourceVersion
 from minutes.parsing import ParsedDocument
 from minutes.parsing.model import Kind
-from minutes.services.contents import write_contents
+from minutes.services.contents import store_sources, write_contents
 from minutes.services.ingestion import (
     IngestResult,
     Prepared,
@@ -212,7 +212,7 @@ def _store_new_meetings(
             _stored_meetings(prepared_list)
         ):
             raise _NotAllNew
-        sources = SourceFile.objects.bulk_create(
+        sources = [
             new_source(
                 file.data,
                 file.file_name,
@@ -222,7 +222,8 @@ def _store_new_meetings(
                 corrections_record(**file.corrections),
             )
             for file, sha, prepared in batch
-        )
+        ]
+        store_sources(sources)
         step("source")
         committees = _committees_for(prepared_list)
         meetings = Meeting.objects.bulk_create(

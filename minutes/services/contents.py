@@ -7,10 +7,12 @@ tell whether anything changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from minutes.models import (
     AgendaItem,
@@ -204,6 +206,30 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> N
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def store_sources(sources: Sequence[SourceFile]) -> None:
+    """Write new source files with COPY and give them their ids.
+
+    bulk_create would put each original (tens of kilobytes, a 500-file batch megabytes) into
+    the SQL text as a hex literal, which Python quotes and PostgreSQL's SQL lexer then reads
+    character by character: a tenth of ingestion's database time.
+    """
+    now = timezone.now()
+    fields = ("id", "sha256", "file_name", "content", "size", "content_type", "reader")
+    fields += ("corrections", "ingested_at", "municipality")
+    for source, pk in zip(sources, next_ids(SourceFile, len(sources)), strict=True):
+        source.pk, source.ingested_at = pk, now
+        source._state.adding, source._state.db = False, connection.alias
+    copy_rows(
+        SourceFile,
+        fields,
+        [
+            (s.pk, s.sha256, s.file_name, bytes(s.content), s.size, s.content_type, s.reader)
+            + (json.dumps(s.corrections), s.ingested_at, s.municipality_id)
+            for s in sources
+        ],
+    )
 
 
 # AgendaItem's search text columns, in the order search_text fills them.

@@ -1,0 +1,217 @@
+-- The item search table's SQL: the current definition of every function that keeps
+-- minutes_itemsearch, its sample and the search vocabulary up to date, and of those the search
+-- calls. The tables, indexes and triggers are created by migrations 0004, 0009 and 0014; a
+-- migration that changes a function here loads this whole file again (0016 did), so this file
+-- is where a reader finds what PostgreSQL runs.
+--
+-- Flow: COPY into minutes_agendaitem → statement trigger itemsearch_items_inserted →
+-- minutes_itemsearch_refresh (parses the item's text once: its search vector, and the title
+-- and lead tiers cut from it by weight) → row trigger itemsearch_sampled (the 1/32 sample) →
+-- statement trigger searchword_items_inserted (the title words, for "Mente du …?").
+
+-- An item's search vector from its four texts by weight: title line A, Indstilling and
+-- decisions B, Resume and Sagsfremstilling C, the rest D (minutes.services.contents.search_text).
+CREATE OR REPLACE FUNCTION minutes_item_vector(a text, b text, c text, d text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT setweight(to_tsvector('danish'::regconfig, coalesce(a, '')), 'A')
+        || setweight(to_tsvector('danish'::regconfig, coalesce(b, '')), 'B')
+        || setweight(to_tsvector('danish'::regconfig, coalesce(c, '')), 'C')
+        || setweight(to_tsvector('danish'::regconfig, coalesce(d, '')), 'D')
+$fn$;
+
+-- The search row of each item in `ids`, written or rewritten. The item's text is parsed here,
+-- once: AgendaItem keeps only the text (text_a–text_d, one column per weight), so each item's
+-- vector is stored and indexed once, here. The tiers are cut from the vector by weight with
+-- ts_filter (title A; title + Indstilling/decisions A, B), so they cannot disagree with it.
+-- `OFFSET 0` keeps the vector a value computed once per row: without it the planner copies
+-- the expression into each of the three uses and parses the text three times.
+CREATE OR REPLACE FUNCTION minutes_itemsearch_refresh(ids bigint[]) RETURNS void
+LANGUAGE sql AS $fn$
+    INSERT INTO minutes_itemsearch AS s (
+        item_id, date, year, municipality_id, committee_id, case_id, outcomes, closed, sample,
+        title_vector, lead_vector, vector)
+    SELECT i.id, m.date, extract(year FROM m.date)::smallint, c.municipality_id, c.id,
+           i.case_id,
+           coalesce((SELECT array_agg(DISTINCT d.outcome ORDER BY d.outcome)
+                     FROM minutes_decision d WHERE d.item_id = i.id AND d.this_meeting),
+                    '{}'),
+           i.closed, (hashint8(i.id) & 1023)::smallint,
+           ts_filter(parsed.vector, '{a}'),
+           ts_filter(parsed.vector, '{a,b}'),
+           parsed.vector
+    FROM minutes_agendaitem i
+    JOIN minutes_meeting m ON m.id = i.meeting_id
+    JOIN minutes_committee c ON c.id = m.committee_id
+    CROSS JOIN LATERAL (
+        SELECT minutes_item_vector(i.text_a, i.text_b, i.text_c, i.text_d) AS vector OFFSET 0
+    ) parsed
+    WHERE i.id = ANY (ids)
+    ON CONFLICT (item_id) DO UPDATE SET
+        date = excluded.date, year = excluded.year, municipality_id = excluded.municipality_id,
+        committee_id = excluded.committee_id, case_id = excluded.case_id,
+        outcomes = excluded.outcomes, closed = excluded.closed,
+        title_vector = excluded.title_vector, lead_vector = excluded.lead_vector,
+        vector = excluded.vector
+$fn$;
+
+-- The outcomes of this meeting's decisions, after decisions change.
+CREATE OR REPLACE FUNCTION minutes_itemsearch_outcomes(ids bigint[]) RETURNS void
+LANGUAGE sql AS $fn$
+    UPDATE minutes_itemsearch s SET outcomes = coalesce(
+        (SELECT array_agg(DISTINCT d.outcome ORDER BY d.outcome)
+         FROM minutes_decision d WHERE d.item_id = s.item_id AND d.this_meeting), '{}')
+    WHERE s.item_id = ANY (ids)
+$fn$;
+
+CREATE OR REPLACE FUNCTION minutes_itemsearch_items_changed() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM minutes_itemsearch_refresh(ARRAY(SELECT id FROM changed_rows));
+    RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION minutes_itemsearch_decisions_changed() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM minutes_itemsearch_outcomes(ARRAY(SELECT DISTINCT item_id FROM changed_rows));
+    RETURN NULL;
+END
+$fn$;
+
+-- A meeting moved to another date or committee: its items' search rows follow.
+CREATE OR REPLACE FUNCTION minutes_itemsearch_meetings_changed() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    UPDATE minutes_itemsearch s
+    SET date = m.date, year = extract(year FROM m.date)::smallint,
+        committee_id = c.id, municipality_id = c.municipality_id
+    FROM changed_rows m
+    JOIN minutes_committee c ON c.id = m.committee_id
+    JOIN minutes_agendaitem i ON i.meeting_id = m.id
+    WHERE s.item_id = i.id
+      AND (s.date, s.committee_id) IS DISTINCT FROM (m.date, c.id);
+    RETURN NULL;
+END
+$fn$;
+
+-- The fixed 1/32 hash sample (sample < 32) that estimated counts and facets read.
+CREATE OR REPLACE FUNCTION minutes_itemsearch_sampled() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF NEW.sample >= 32 THEN
+        DELETE FROM minutes_itemsearchsample WHERE item_id = NEW.item_id;
+        RETURN NULL;
+    END IF;
+    INSERT INTO minutes_itemsearchsample AS t (item_id, date, year, municipality_id,
+        committee_id, case_id, outcomes, closed, sample, vector)
+    VALUES (NEW.item_id, NEW.date, NEW.year, NEW.municipality_id, NEW.committee_id,
+        NEW.case_id, NEW.outcomes, NEW.closed, NEW.sample, NEW.vector)
+    ON CONFLICT (item_id) DO UPDATE SET date = excluded.date, year = excluded.year,
+        municipality_id = excluded.municipality_id, committee_id = excluded.committee_id,
+        case_id = excluded.case_id, outcomes = excluded.outcomes, closed = excluded.closed,
+        vector = excluded.vector;
+    RETURN NULL;
+END
+$fn$;
+
+-- The archive's own vocabulary for "Mente du …?" (minutes/search_suggest.py): every lexeme of
+-- an item's title line (its title tier: title and case number), letters (and inner hyphens)
+-- only, 4 to 40 of them. Runs after itemsearch_items_inserted (triggers fire in name order),
+-- so the search rows are there. A word stays when its items go (a suggestion is checked
+-- against the archive before it is offered).
+CREATE OR REPLACE FUNCTION minutes_searchword_add() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    INSERT INTO minutes_searchword (word)
+    SELECT DISTINCT w
+    FROM changed_rows r
+    JOIN minutes_itemsearch s ON s.item_id = r.id,
+    unnest(tsvector_to_array(s.title_vector)) AS w
+    WHERE w ~ '^[[:alpha:]][[:alpha:]-]{2,38}[[:alpha:]]$'
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$fn$;
+
+-- The same words without their order: a superset of the matches of q that GIN answers without
+-- reading any vector. Left as it is when q has a negation (under a phrase, dropping the order
+-- would not give a superset) or no phrase.
+CREATE OR REPLACE FUNCTION minutes_tsquery_unordered(q tsquery) RETURNS tsquery
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT CASE WHEN q::text ~ '<(-|\d+)>' AND strpos(q::text, '!') = 0
+                THEN regexp_replace(q::text, '<(-|\d+)>', '&', 'g')::tsquery
+                ELSE q END
+$fn$;
+
+-- The sample rows matching a query, with how many items each stands for, for estimated counts
+-- and facets. Always through a GIN index (SET enable_seqscan = off: for a word in 95 % of the
+-- sample the planner would otherwise scan the table and detoast every vector; not inlinable
+-- because of the SET, on purpose). The first k of the 32 buckets are used so that about 3,200
+-- items are sampled whatever the archive's size (k = 32 up to ~100,000 items); `scale` is the
+-- planner's row count over the sampled rows (the bucket share before any ANALYZE). Each bucket
+-- count 2, 4, 8, 16 has a partial GIN index (migration 0009); one-time filters run only the
+-- branch for the archive's k. A phrase is matched in the index without its word order (no
+-- recheck of vectors in TOAST) and checked on the rows of the buckets in use only.
+CREATE OR REPLACE FUNCTION minutes_itemsearch_sample_matches(q tsquery)
+RETURNS TABLE (item_id bigint, date date, year smallint, municipality_id bigint,
+               committee_id bigint, case_id bigint, outcomes varchar(12)[], closed boolean,
+               scale real)
+LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
+    WITH k AS MATERIALIZED (
+        SELECT greatest(1, least(32, round(3200.0 * 1024 / greatest(reltuples, 1))))::int AS k,
+               greatest(reltuples, 0) AS items
+        FROM pg_class WHERE oid = 'minutes_itemsearch'::regclass),
+    sampled AS (
+        SELECT k.k, CASE WHEN k.items > 0 THEN k.items / count(*) ELSE 1024.0 / k.k END AS scale
+        FROM minutes_itemsearchsample s, k WHERE s.sample::int < k.k GROUP BY k.k, k.items),
+    -- Once per call, not once per row. (No column may be called q: a column name would win
+    -- over the parameter.)
+    unordered AS MATERIALIZED (
+        SELECT minutes_tsquery_unordered(q) AS relaxed, minutes_tsquery_unordered(q) = q AS exact),
+    -- Only the branch for the archive's bucket count runs (one-time filters); its partial GIN
+    -- index holds just those buckets, so a word in most items fetches ~k/32 of the sample rows.
+    matched AS MATERIALIZED (
+        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector
+        FROM minutes_itemsearchsample s
+        WHERE (SELECT k FROM k) <= 2
+          AND s.sample < 2
+          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+        UNION ALL
+        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector
+        FROM minutes_itemsearchsample s
+        WHERE (SELECT k FROM k) > 2
+          AND (SELECT k FROM k) <= 4
+          AND s.sample < 4
+          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+        UNION ALL
+        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector
+        FROM minutes_itemsearchsample s
+        WHERE (SELECT k FROM k) > 4
+          AND (SELECT k FROM k) <= 8
+          AND s.sample < 8
+          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+        UNION ALL
+        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector
+        FROM minutes_itemsearchsample s
+        WHERE (SELECT k FROM k) > 8
+          AND (SELECT k FROM k) <= 16
+          AND s.sample < 16
+          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+        UNION ALL
+        SELECT s.item_id, s.date, s.year, s.municipality_id, s.committee_id, s.case_id,
+               s.outcomes, s.closed, s.sample, s.vector
+        FROM minutes_itemsearchsample s
+        WHERE (SELECT k FROM k) > 16
+          AND s.vector @@ (SELECT u.relaxed FROM unordered u)
+    )
+    SELECT m.item_id, m.date, m.year, m.municipality_id, m.committee_id, m.case_id, m.outcomes,
+           m.closed, sampled.scale::real
+    FROM matched m, sampled, unordered u
+    WHERE m.sample < sampled.k AND (u.exact OR m.vector @@ q)
+$fn$;
+
