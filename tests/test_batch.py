@@ -64,9 +64,18 @@ def archive_by_natural_keys() -> dict:
             + tuple(d.sections.order_by("position").values_list("heading", "level", "text"))
             for d in Document.objects.select_related("source")
         ),
+        # The original bytes too: the batch writes them with COPY, ingest_file with save().
         "sources": sorted(
-            SourceFile.objects.values_list(
-                "sha256", "file_name", "size", "content_type", "municipality_id"
+            (*row[:-1], bytes(row[-1]))
+            for row in SourceFile.objects.values_list(
+                "sha256",
+                "file_name",
+                "size",
+                "content_type",
+                "municipality_id",
+                "reader",
+                "corrections",
+                "content",
             )
         ),
     }
