@@ -158,6 +158,25 @@ def case_number_before(candidate: Candidate, lines: list[Line], claimed: set[int
     return None
 
 
+# Longer than any heading a classifier below takes, counted without runs of spaces: a
+# labelled heading has its colon within 61 characters, a decision line opens with its word,
+# a dated or genitive decision line (`Byrådets beslutning den 3. maj 2021`) and a body-date
+# line stay under 160, a lettered sub-item opens with its letter.
+_LONGEST_HEADING = 200
+_OPENING_WORDS = ("beslutning", "afgørelse", "protokol")
+
+
+def _prose(stripped: str) -> bool:
+    """A paragraph line that no heading classifier of `_read_body` can take."""
+    return (
+        len(stripped) > _LONGEST_HEADING
+        and ":" not in stripped[:62]
+        and not (stripped[1:2] == "." and stripped[0].islower())
+        and not stripped[:12].lower().startswith(_OPENING_WORDS)
+        and len(" ".join(stripped.split())) > _LONGEST_HEADING
+    )
+
+
 def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
     mode = "text"  # text | decisions | attachments | history
     section: Section | None = None
@@ -198,18 +217,20 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
         if line.text == "\f":
             continue
         blank = not stripped
-        head = decision_heading(stripped) if stripped else None
-        if head is None and stripped and mode in {"text", "attachments"}:
+        # A paragraph no heading can be skips the classifiers (a third of a meeting's lines).
+        classify = bool(stripped) and not _prose(stripped)
+        head = decision_heading(stripped) if classify else None
+        if head is None and classify and mode in {"text", "attachments"}:
             named = point_decision_line(stripped)
             if named:
                 head = DecisionHead(*named)
-        attach, attach_rest = attachment_heading(stripped) if stripped else (False, "")
-        heading = section_heading(stripped) if stripped and not head else None
+        attach, attach_rest = attachment_heading(stripped) if classify else (False, "")
+        heading = section_heading(stripped) if classify and not head else None
         if heading and mode == "attachments" and _listed(heading[0], content, index):
             heading = None  # FirstAgenda lists the recommendation as a document: `Indstilling`
-        in_text = stripped and mode not in {"decisions", "history"}
+        in_text = classify and mode not in {"decisions", "history"}
         sub = SUB_ITEM.match(stripped) if in_text else None
-        if stripped and history_heading(stripped):
+        if classify and history_heading(stripped):
             flush()
             if mode == "attachments":
                 flush_attachments()

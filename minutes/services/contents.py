@@ -123,11 +123,11 @@ def write_contents(
         }
         for key, number in in_meeting.items():
             known.setdefault(key, number)
-    cases = {pk: cases_for(municipalities[pk], found) for pk, found in printed.items()}
+    cases = {pk: case_ids(municipalities[pk], found) for pk, found in printed.items()}
     items = []
     for item_id, (meeting, position, item) in zip(item_ids, listed, strict=True):
         committee = meeting.committee
-        case = (
+        case_id = (
             cases[committee.municipality_id].get(normalise_case_number(item.case_number))
             if item.case_number
             else None
@@ -142,7 +142,7 @@ def write_contents(
                 item.title[:500],
                 item.raw_title[:600],
                 item.closed,
-                case.pk if case else None,
+                case_id,
                 item_source.pk if item_source else None,
                 *(text[name] for name in SEARCH_TEXT_FIELDS),
             )
@@ -156,18 +156,21 @@ def write_contents(
     step("items")
 
 
-def cases_for(municipality: Municipality, printed: dict[str, str]) -> dict[str, Case]:
-    """The municipality's cases by normalised number, created (as printed) where new."""
+def case_ids(municipality: Municipality, printed: dict[str, str]) -> dict[str, int]:
+    """The ids of the municipality's cases by normalised number, created (as printed) where
+    new. Ids only: a batch names hundreds of cases, most of them stored already, and model
+    instances for them were a tenth of ingestion's Python time outside the parser."""
     if not printed:
         return {}
     Case.objects.bulk_create(
         [Case(municipality=municipality, number=n, normalised=key) for key, n in printed.items()],
         ignore_conflicts=True,
     )
-    return {
-        c.normalised: c
-        for c in Case.objects.filter(municipality=municipality, normalised__in=printed)
-    }
+    return dict(
+        Case.objects.filter(municipality=municipality, normalised__in=printed).values_list(
+            "normalised", "pk"
+        )
+    )
 
 
 def next_ids(model: type[Model], n: int) -> list[int]:

@@ -345,3 +345,29 @@ Godkendt.
         ("Erik Nielsen", "A"),
         ("Mogens Brauer", "C"),
     ]
+
+
+LONG = (
+    "idet udvalget samtidig bad forvaltningen om at vende tilbage med en plan for den videre "
+    "inddragelse af borgerne, af de lokale foreninger og af erhvervslivet i området, og at "
+    "planen skal indeholde en tidsplan og et budget for hele forløbet frem til og med 2026"
+)
+
+
+def test_long_paragraphs_with_a_heading_word_stay_text_and_long_labelled_headings_count():
+    # Lines longer than any heading skip the heading classifiers (a third of a meeting's lines):
+    # a labelled heading (colon within its first 61 characters) or a line opening with its
+    # decision word must still be read as one however long, and prose naming a decision stays.
+    doc = parse(
+        "Referat\nTeknik- og Miljøudvalget\nMødedato: 7. marts 2024\n\n"
+        "1. Ny belysning på stisystemet\nSagsnr. 24/1234\n\n"
+        f"Sagsfremstilling\nDenne sag er en opfølgning på Byrådets beslutning om stierne, {LONG}.\n\n"
+        f"Indstilling: Forvaltningen indstiller, at projektet godkendes, {LONG}.\n\n"
+        f"Beslutning: Godkendt, {LONG}.\n".encode()
+    )
+    (item,) = doc.items
+    sections = {s.heading: s.text for s in item.sections}
+    assert sections["Sagsfremstilling"].startswith("Denne sag er en opfølgning på Byrådets")
+    assert sections["Indstilling"].startswith("Forvaltningen indstiller, at projektet godkendes")
+    (decision,) = item.decisions
+    assert decision.text.startswith("Godkendt, idet udvalget") and decision.outcome == "approved"
