@@ -276,14 +276,17 @@ class Search:
             # Newest first within the tier. Probe the newest items first: a dense tier fills
             # the page from them. Only a sparse tier (then a small one) is collected whole
             # through its GIN index and sorted.
+            # The filters go inside the probe: it is the newest rows that pass them (an outcome,
+            # a municipality), read in index order, not the newest rows of the archive of which
+            # most are then thrown away.
             probe = PROBE_ROWS[number]
             ctes.append(
                 f"probe{number} AS MATERIALIZED (SELECT item_id, date FROM (SELECT * FROM "
-                f"minutes_itemsearch ORDER BY date DESC, item_id DESC LIMIT {probe}) "
-                f"AS minutes_itemsearch WHERE {guard}{match} AND ({where}) "
+                f"minutes_itemsearch WHERE {where} ORDER BY date DESC, item_id DESC "
+                f"LIMIT {probe}) AS minutes_itemsearch WHERE {guard}{match} "
                 "ORDER BY date DESC, item_id DESC LIMIT %s)"
             )
-            params += [*guard_params, *match_params, *where_params, n]
+            params += [*where_params, *guard_params, *match_params, n]
             ctes.append(
                 f"sparse{number} AS MATERIALIZED (SELECT item_id, date FROM minutes_itemsearch "
                 f"WHERE {guard}(SELECT count(*) FROM probe{number}) < %s AND {match} "
