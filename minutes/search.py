@@ -44,9 +44,10 @@ from django.db import connection
 
 from .filters import ItemSearchFilter
 from .highlight import render_marked
-from .models import AgendaItem, Case, Decision, DocumentSection, ItemSearch
+from .models import AgendaItem, Case, DocumentSection, ItemSearch
 from .parsing.conventions import normalise_case_number
 from .querysets import SEARCH_CONFIG
+from .search_facets import Facet, counted_facets
 from .search_query import (
     CASE_IN_TEXT,
     PROCEDURAL_TSQUERY,
@@ -107,14 +108,6 @@ def _filter_sql(params: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 # --- Results ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Facet:
-    slug: str
-    label: str
-    n: int
-    extra: dict[str, str] = field(default_factory=dict)  # other params the link sets
 
 
 class RankedItems(Sequence):
@@ -319,107 +312,25 @@ class Search:
         by_id = AgendaItem.objects.with_context().in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
-    def facets(self, *, sample: bool) -> tuple[int, dict[str, list[Facet]]]:
-        """(count, facets) over all matches, or over the sample (then scaled up).
-
-        One pass: the matching rows are materialised once (narrow columns only), grouped by
-        municipality, committee and year in one grouping-sets aggregate, and the outcomes and
-        totals counted with FILTER in one more; labels are joined to the few groups.
-        """
-        outcomes = [value for value, _label in Decision.Outcome.choices]
-        if sample:
-            # Every sample match, with `keep` saying whether it passes the filters: the
-            # unfiltered count estimates the GIN work an exact count would do.
-            rows_sql = (
-                "SELECT municipality_id, committee_id, year, outcomes, "
-                f"({self.where}) AS keep, scale "
-                "FROM minutes_itemsearch_sample_matches(%s::tsquery) AS minutes_itemsearch"
-            )
-            rows_params = [*self.where_params, self.parsed.tsquery]
-        else:
-            rows_sql = (
-                "SELECT municipality_id, committee_id, year, outcomes, TRUE AS keep, "
-                "1::real AS scale "
-                f"FROM minutes_itemsearch WHERE vector @@ %s::tsquery AND ({self.where})"
-            )
-            rows_params = [self.parsed.tsquery, *self.where_params]
-        sql = f"""
-            WITH m AS MATERIALIZED ({rows_sql}),
-            g AS (
-                SELECT municipality_id, committee_id, year, count(*) AS n FROM m WHERE keep
-                GROUP BY GROUPING SETS ((municipality_id), (committee_id), (year)))
-            SELECT 'kommune', mu.slug, mu.name, '', g.n FROM g
-            JOIN minutes_municipality mu ON mu.id = g.municipality_id
-            UNION ALL
-            SELECT 'udvalg', c.slug, c.name, mu.slug, g.n FROM g
-            JOIN minutes_committee c ON c.id = g.committee_id
-            JOIN minutes_municipality mu ON mu.id = c.municipality_id
-            UNION ALL
-            SELECT 'aar', g.year::text, g.year::text, '', g.n FROM g WHERE g.year IS NOT NULL
-            UNION ALL
-            -- One pass over each row's outcomes, not one per possible outcome.
-            SELECT 'udfald', o.outcome, o.outcome, '', count(*) FROM m
-            CROSS JOIN LATERAL unnest(m.outcomes) AS o (outcome)
-            WHERE keep AND o.outcome = ANY (%s) GROUP BY o.outcome
-            UNION ALL
-            SELECT v.dim, v.slug, v.slug, '', v.n FROM (
-                SELECT count(*) FILTER (WHERE keep) AS total, count(*) AS candidates,
-                       coalesce(max(scale) * 1024, 1024)::bigint AS scale
-                FROM m) AS t
-            CROSS JOIN LATERAL (VALUES ('total', '', t.total), ('candidates', '', t.candidates),
-                                       ('scale', '', t.scale))
-                AS v (dim, slug, n)
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*rows_params, outcomes])
-            rows = [r for r in cursor.fetchall() if r[4] or r[0] in ("total", "candidates")]
-        # The scale comes as items per row × 1024 so it survives the bigint column.
-        scale = next((r[4] for r in rows if r[0] == "scale"), 1024) / 1024
-        rows = [r for r in rows if r[0] != "scale"]
-        total = 0
-        self.candidates = 0
-        facets: dict[str, list[Facet]] = {"kommune": [], "udvalg": [], "aar": [], "udfald": []}
-        several_municipalities = len({r[1] for r in rows if r[0] == "kommune"}) > 1
-        for dim, slug, label, municipality, n in rows:
-            if dim == "total":
-                total = round(n * scale)
-                continue
-            if dim == "candidates":
-                self.candidates = round(n * scale)
-                continue
-            extra: dict[str, str] = {}
-            if dim == "udvalg":
-                extra = {"kommune": municipality}
-                if several_municipalities:
-                    label = f"{label} ({_municipality_label(rows, municipality)})"
-            if dim == "udfald":
-                label = Decision.Outcome(slug).label
-            facets[dim].append(Facet(slug, label, round(n * scale), extra))
-        facets["kommune"].sort(key=lambda f: (-f.n, f.label))
-        facets["udvalg"] = sorted(facets["udvalg"], key=lambda f: (-f.n, f.label))[:15]
-        facets["aar"].sort(key=lambda f: f.slug, reverse=True)
-        facets["udfald"].sort(key=lambda f: (-f.n, f.label))
-        return total, facets
-
-
-def _municipality_label(rows: list[tuple], slug: str) -> str:
-    for dim, row_slug, label, _extra, _n in rows:
-        if dim == "kommune" and row_slug == slug:
-            return label.removesuffix(" Kommune")
-    return slug
+    def counted(self) -> tuple[int, dict[str, list[Facet]]]:
+        """Count and facets over all matches (exact) or the sample (scaled), in one round trip
+        (see search_facets); sets `estimated`."""
+        count, facets, self.estimated = counted_facets(
+            self.parsed.tsquery,
+            self.where,
+            self.where_params,
+            exact_limit=EXACT_LIMIT,
+            candidate_limit=CANDIDATE_LIMIT,
+        )
+        return count, facets
 
 
 def _counted(parsed: ParsedQuery, params: dict[str, Any]) -> tuple[Search, dict]:
     """A Search for `parsed` with its count and facets: exact, or estimated from the sample."""
     search = Search(parsed, params)
-    count, facets = search.facets(sample=True)
-    # A small estimate is never shown: a handful of matches can hide between sample rows.
-    estimated = count > EXACT_LIMIT or (search.candidates > CANDIDATE_LIMIT and count > 1000)
-    if not estimated:
-        count, facets = search.facets(sample=False)
+    count, facets = search.counted()
     search.large = count > RANK_LIMIT
     search.count = count
-    search.estimated = estimated
     return search, facets
 
 

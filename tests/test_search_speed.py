@@ -72,3 +72,33 @@ def test_the_search_table_is_never_scanned_in_parallel():
         )
         plan = "\n".join(r[0] for r in cursor.fetchall())
     assert "Gather" not in plan, plan
+
+
+@pytest.mark.parametrize("exact_limit", [-1, 5000])
+def test_count_and_facets_take_one_round_trip(monkeypatch, django_assert_num_queries, exact_limit):
+    """Sample and exact figures in one statement: the exact ones when the sample calls for
+    them, counted over every match; the sample's otherwise."""
+    monkeypatch.setattr(search_module, "EXACT_LIMIT", exact_limit)
+    parsed = search_module.parse_query("borgere OR ledige OR kommunen")
+    search = search_module.Search(parsed, {})
+    with django_assert_num_queries(1):
+        count, facets = search.counted()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM minutes_itemsearch WHERE vector @@ %s::tsquery",
+            [parsed.tsquery],
+        )
+        every = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), coalesce(max(scale) * 1024, 1024)::bigint "
+            "FROM minutes_itemsearch_sample_matches(%s::tsquery)",
+            [parsed.tsquery],
+        )
+        sampled, scale = cursor.fetchone()
+    assert every > 0
+    if exact_limit < 0:
+        assert search.estimated and count == round(sampled * scale / 1024)
+    else:
+        assert not search.estimated and count == every
+        assert sum(f.n for f in facets["kommune"]) == every
+        assert sum(f.n for f in facets["aar"]) == every
