@@ -59,6 +59,7 @@ from .search_query import (
     tokenize,
     whole_query_case_number,
 )
+from .search_rows import ranked_rows
 from .search_snippets import item_url, plain_snippet, result_rows, snippets
 from .search_suggest import QUESTION_WORDS, archive_items, closest_words, item_frequencies
 
@@ -199,25 +200,32 @@ class Search:
     def ids(self, offset: int, limit: int) -> list[int]:
         if self.count == 0:  # counted exactly (estimates are never this small)
             return []
+        sql, params, _order = self.page_sql(offset, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+
+    def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
+        """(SQL, params, order): the ids of a page with the keys they are ordered by, and that
+        order as an ORDER BY over those columns (for a statement that joins the rows to it)."""
         if self.sort == "relevance":
-            return self._ranked_ids(offset, limit)
+            return self._ranked_sql(offset, limit)
         direction = "DESC" if self.sort == "newest" else "ASC"
         matches = f"SELECT item_id, date FROM minutes_itemsearch WHERE vector @@ %s::tsquery AND ({self.where})"
+        order = f"date {direction}, item_id {direction}"
         if self.large:
             # Many matches: walking the date index finds a page of them after a few rows.
-            sql = f"{matches} ORDER BY date {direction}, item_id {direction} OFFSET %s LIMIT %s"
+            sql = f"{matches} ORDER BY {order} OFFSET %s LIMIT %s"
         else:
             # Few matches: collect them through the GIN index first. (Left to itself the
             # planner may walk the date index and test every item of the archive.)
             sql = (
-                f"WITH m AS MATERIALIZED ({matches}) SELECT item_id FROM m "
-                f"ORDER BY date {direction}, item_id {direction} OFFSET %s LIMIT %s"
+                f"WITH m AS MATERIALIZED ({matches}) SELECT item_id, date FROM m "
+                f"ORDER BY {order} OFFSET %s LIMIT %s"
             )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.parsed.tsquery, *self.where_params, offset, limit])
-            return [r[0] for r in cursor.fetchall()]
+        return sql, [self.parsed.tsquery, *self.where_params, offset, limit], order
 
-    def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+    def _ranked_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
         q, rq, n = self.parsed.tsquery, self.parsed.rank_query, offset + limit
         # With a negation a title can match while the whole item does not: check the item too.
         whole = " AND vector @@ %s::tsquery" if self.parsed.negated else ""
@@ -294,23 +302,21 @@ class Search:
                 "ORDER BY date DESC, item_id DESC LIMIT %s))"
             )
             params += [n, n]
+        order = "p DESC, tier, r DESC, date DESC, item_id DESC"
         sql = (
             "WITH "
             + ", ".join(ctes)
-            + " SELECT item_id FROM (SELECT * FROM tier0 UNION ALL SELECT * FROM tier1 "
-            "UNION ALL SELECT * FROM tier2) AS ranked "
-            "ORDER BY p DESC, tier, r DESC, date DESC, item_id DESC OFFSET %s LIMIT %s"
+            + " SELECT item_id, p, tier, r, date FROM (SELECT * FROM tier0 UNION ALL "
+            "SELECT * FROM tier1 UNION ALL SELECT * FROM tier2) AS ranked "
+            f"ORDER BY {order} OFFSET %s LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, offset, limit])
-            return [r[0] for r in cursor.fetchall()]
+        return sql, [*params, offset, limit], order
 
     def fetch(self, offset: int, limit: int) -> list[AgendaItem]:
-        ids = self.ids(offset, limit)
-        if not ids:
+        """The rows of a page, ranked and read in one statement (search_rows)."""
+        if self.count == 0:
             return []
-        by_id = AgendaItem.objects.with_context().in_bulk(ids)
-        return [by_id[i] for i in ids if i in by_id]
+        return ranked_rows(*self.page_sql(offset, limit), limit)
 
     def counted(self) -> tuple[int, dict[str, list[Facet]]]:
         """Count and facets over all matches (exact) or the sample (scaled), in one round trip

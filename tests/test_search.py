@@ -490,7 +490,7 @@ def test_tier_vectors_equal_the_title_and_lead_text_parsed_on_their_own():
 
 def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     # savepoint, tsquery, count and facets (sample and exact in one statement, issue 17),
-    # documents, ranking, items, snippets,
+    # documents, the ranked items (ranking and rows in one statement), snippets,
     # release, the results' decisions and Indstillinger (2), the marking of their first lines
     # (2), the filter lists (2): the same for one result or fifteen, page 1 or 2, any sort;
     # plus two lookups per municipality or committee slug (the form's check that it names one,
@@ -512,7 +512,7 @@ def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num
             0,
         ),
     ):
-        with django_assert_num_queries(14 + 2 * slugs + compounds):
+        with django_assert_num_queries(13 + 2 * slugs + compounds):
             assert client.get("/soeg/", params).status_code == 200
 
 
