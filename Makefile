@@ -59,16 +59,22 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
-# Options: ITEMS=200000 PARTS=load,search,pages SEED=1 WORKERS=2 REPEAT=5 (`python -m bench -h`).
+# Options: ITEMS=200000 PARTS=load,search,pages SEED=1 WORKERS=2 REPEAT=5 (`python -m bench -h`),
+# PEER=tantivy: the same queries in tantivy too, interleaved, with the ratio (installs the
+# `peer` extra first).
 # Its own database BENCH_DB (bench refuses one not named *_bench); a corpus already loaded there
 # is reused, so PARTS=search,pages re-measures without reloading. Another size reloads it: give
 # the scale run its own, e.g. `make bench ITEMS=1000000 BENCH_DB=referatarkivet_1m_bench`.
 BENCH_DB ?= referatarkivet_bench
-bench: install
+bench: install $(if $(PEER),$(VENV)/.peer)
 	@export DEBUG=true DATABASE_URL="$(call DB_URL,$(BENCH_DB))" && \
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) -m bench $(if $(ITEMS),--items $(ITEMS)) $(if $(PARTS),--parts $(PARTS)) $(if $(SEED),--seed $(SEED)) \
-		$(if $(WORKERS),--workers $(WORKERS)) $(if $(REPEAT),--repeat $(REPEAT))
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(REPEAT),--repeat $(REPEAT)) $(if $(PEER),--peer $(PEER))
+
+$(VENV)/.peer: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[peer]'
+	touch $@
 
 # The mixed workload (home, meeting, case, search, API) against gunicorn on 127.0.0.1, with
 # locust headless: each level SECONDS long, so a run is bounded (about a minute per server).

@@ -37,6 +37,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="tøm databasen og indlæs korpusset igen, også hvis det allerede findes",
     )
     parser.add_argument("--no-save", action="store_true", help="skriv ikke resultatfiler")
+    parser.add_argument(
+        "--peer",
+        choices=["tantivy"],
+        help="kør samme forespørgsler i tantivy, skiftevis med produktet (kræver pakken tantivy)",
+    )
     args = parser.parse_args(argv)
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     unknown = set(args.parts) - set(PARTS)
@@ -82,8 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         from . import queries
 
         query_set = queries.build_query_set(args.seed)
+        peer = None
+        if args.peer:
+            from . import peer as peer_module
+
+            if not peer_module.available():
+                print("tantivy er ikke installeret: make bench PEER=tantivy", file=sys.stderr)
+                return 2
+            peer = peer_module.Peer()
         print(f"Søgning: {len(query_set)} forespørgsler × {args.repeat} varme kørsler …")
-        figures["search"] = queries.run_query_set(query_set, repeat=args.repeat)
+        figures["search"] = queries.run_query_set(query_set, repeat=args.repeat, peer=peer)
     if "pages" in args.parts:
         from . import pages
 

@@ -290,13 +290,26 @@ def run_once(params: dict[str, Any]) -> dict[str, Any]:
         "rows": len(rows),
         "facets": sum(len(v) for v in facets.values()),
         "redirect": bool(results.redirect_to),
+        "_results": results,
     }
 
 
-def measure_query(query: Query, client: Client, *, repeat: int, http: bool) -> dict[str, Any]:
+def measure_query(
+    query: Query, client: Client, *, repeat: int, http: bool, peer: Any = None
+) -> dict[str, Any]:
+    """The query's timed runs; with a peer (bench.peer), the peer's run after each of the
+    product's, so both see the same machine at the same moment."""
     params = form_params(query.params)
     first = run_once(params)
-    runs = [run_once(params) for _ in range(repeat)]
+    prepared = peer.prepare(params, first["_results"]) if peer else None
+    peer_runs: list[dict[str, Any]] = []
+    if prepared:
+        peer_first = peer.run(prepared)  # warm-up, as the product's first run
+    runs = []
+    for _ in range(repeat):
+        runs.append(run_once(params))
+        if prepared:
+            peer_runs.append(peer.run(prepared))
     times = [r["ms"] for r in runs]
     entry: dict[str, Any] = {
         "name": query.name,
@@ -319,19 +332,31 @@ def measure_query(query: Query, client: Client, *, repeat: int, http: bool) -> d
         entry["http_status"] = response.status_code
         entry["http_p50_ms"] = round(statistics.median(http_times), 1)
     entry["_samples"] = times
+    if prepared:
+        peer_times = [r["ms"] for r in peer_runs]
+        entry["peer"] = {
+            "hits": peer_first["hits"],
+            "rows": len(peer_first["rows"]),
+            **spread(peer_times),
+        }
+        entry["_peer_samples"] = peer_times
     return entry
 
 
-def run_query_set(queries: list[Query], *, repeat: int = 5, http: bool = True) -> dict[str, Any]:
-    """Each query once to warm up, then `repeat` timed runs; plus the whole /soeg/ request."""
+def run_query_set(
+    queries: list[Query], *, repeat: int = 5, http: bool = True, peer: Any = None
+) -> dict[str, Any]:
+    """Each query once to warm up, then `repeat` timed runs; plus the whole /soeg/ request.
+    With a peer (bench.peer.Peer), its run interleaved with the product's, query by query."""
     # A failing view shows as a 500 in the figures instead of ending the run.
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     by_query: list[dict[str, Any]] = []
     samples: list[float] = []
+    paired: list[tuple[list[float], list[float]]] = []
     errors = 0
     for query in queries:
         try:
-            entry = measure_query(query, client, repeat=repeat, http=http)
+            entry = measure_query(query, client, repeat=repeat, http=http, peer=peer)
         except Exception as exc:  # noqa: BLE001 - one failing query must not lose the others
             errors += 1
             entry = {"name": query.name, "kind": query.kind, "params": query.params}
@@ -340,14 +365,20 @@ def run_query_set(queries: list[Query], *, repeat: int = 5, http: bool = True) -
             by_query.append(entry)
             continue
         samples += entry.pop("_samples")
+        peer_samples = entry.pop("_peer_samples", None)
+        if peer_samples is not None:
+            paired.append((samples[-len(peer_samples) :], peer_samples))
         by_query.append(entry)
+        versus = ""
+        if "peer" in entry:
+            versus = f" (tantivy {entry['peer']['p50_ms']:6.1f} ms, {entry['peer']['hits']} træf)"
         print(
             f"  {entry['p50_ms']:8.1f} ms p50 {entry['max_ms']:8.1f} ms max "
-            f"{entry['hits']:7d} træf  {query.name}"
+            f"{entry['hits']:7d} træf  {query.name}{versus}"
         )
     measured = [e for e in by_query if "error" not in e]
     slowest = sorted(measured, key=lambda e: e["p95_ms"], reverse=True)[:5]
-    return {
+    result = {
         "repeat": repeat,
         "queries": len(queries),
         "runs": len(samples),
@@ -358,3 +389,31 @@ def run_query_set(queries: list[Query], *, repeat: int = 5, http: bool = True) -
         "slowest": [f"{e['name']} ({e['p95_ms']} ms)" for e in slowest],
         "by_query": by_query,
     }
+    if peer is not None:
+        result["peer"] = peer_figures(peer, paired, by_query)
+    return result
+
+
+def peer_figures(
+    peer: Any, paired: list[tuple[list[float], list[float]]], by_query: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Product and peer over the queries both searched, and their ratio (product / peer)."""
+    from . import peer as peer_module
+
+    product = [s for mine, _theirs in paired for s in mine]
+    theirs = [s for _mine, peer_samples in paired for s in peer_samples]
+    figures: dict[str, Any] = {
+        "engine": "tantivy",
+        "items": peer.items,
+        "build_s": peer.build_seconds,
+        "queries": len(paired),
+        "not_compared": [e["name"] for e in by_query if "error" not in e and "peer" not in e],
+        "product": spread(product),
+        **spread(theirs),
+        "same_hits": sum(1 for e in by_query if "peer" in e and e["peer"]["hits"] == e["hits"]),
+        "no_exact_equivalent": peer_module.NO_EXACT_EQUIVALENT,
+    }
+    for key in ("p50", "p95", "max"):
+        mine, other = figures["product"][f"{key}_ms"], figures[f"{key}_ms"]
+        figures[f"ratio_{key}"] = round(mine / other, 1) if mine and other else None
+    return figures

@@ -557,7 +557,9 @@ class ItemSearch(models.Model):
             GinIndex(fields=["title_vector"], name="itemsearch_title_idx"),
             GinIndex(fields=["lead_vector"], name="itemsearch_lead_idx"),
             GinIndex(fields=["vector"], name="itemsearch_vector_idx"),
-            models.Index(fields=["date"], name="itemsearch_date_idx"),
+            # The date and the id: the order every newest-first probe and sort reads (with the
+            # id, the index gives it whole, so no probe sorts its rows; see search.py).
+            models.Index(fields=["date", "item"], name="itemsearch_date_item_idx"),
             models.Index(fields=["municipality", "date"], name="itemsearch_muni_date_idx"),
             models.Index(fields=["committee", "date"], name="itemsearch_committee_date_idx"),
         ]

@@ -44,9 +44,10 @@ from django.db import connection
 
 from .filters import ItemSearchFilter
 from .highlight import render_marked
-from .models import AgendaItem, Case, Decision, DocumentSection, ItemSearch
+from .models import AgendaItem, Case, DocumentSection, ItemSearch
 from .parsing.conventions import normalise_case_number
 from .querysets import SEARCH_CONFIG
+from .search_facets import Facet, counted_facets
 from .search_query import (
     CASE_IN_TEXT,
     PROCEDURAL_TSQUERY,
@@ -58,6 +59,7 @@ from .search_query import (
     tokenize,
     whole_query_case_number,
 )
+from .search_rows import ranked_rows
 from .search_snippets import item_url, plain_snippet, result_rows, snippets
 from .search_suggest import QUESTION_WORDS, archive_items, closest_words, item_frequencies
 
@@ -107,14 +109,6 @@ def _filter_sql(params: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 # --- Results ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Facet:
-    slug: str
-    label: str
-    n: int
-    extra: dict[str, str] = field(default_factory=dict)  # other params the link sets
 
 
 class RankedItems(Sequence):
@@ -206,25 +200,32 @@ class Search:
     def ids(self, offset: int, limit: int) -> list[int]:
         if self.count == 0:  # counted exactly (estimates are never this small)
             return []
+        sql, params, _order = self.page_sql(offset, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+
+    def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
+        """(SQL, params, order): the ids of a page with the keys they are ordered by, and that
+        order as an ORDER BY over those columns (for a statement that joins the rows to it)."""
         if self.sort == "relevance":
-            return self._ranked_ids(offset, limit)
+            return self._ranked_sql(offset, limit)
         direction = "DESC" if self.sort == "newest" else "ASC"
         matches = f"SELECT item_id, date FROM minutes_itemsearch WHERE vector @@ %s::tsquery AND ({self.where})"
+        order = f"date {direction}, item_id {direction}"
         if self.large:
             # Many matches: walking the date index finds a page of them after a few rows.
-            sql = f"{matches} ORDER BY date {direction}, item_id {direction} OFFSET %s LIMIT %s"
+            sql = f"{matches} ORDER BY {order} OFFSET %s LIMIT %s"
         else:
             # Few matches: collect them through the GIN index first. (Left to itself the
             # planner may walk the date index and test every item of the archive.)
             sql = (
-                f"WITH m AS MATERIALIZED ({matches}) SELECT item_id FROM m "
-                f"ORDER BY date {direction}, item_id {direction} OFFSET %s LIMIT %s"
+                f"WITH m AS MATERIALIZED ({matches}) SELECT item_id, date FROM m "
+                f"ORDER BY {order} OFFSET %s LIMIT %s"
             )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.parsed.tsquery, *self.where_params, offset, limit])
-            return [r[0] for r in cursor.fetchall()]
+        return sql, [self.parsed.tsquery, *self.where_params, offset, limit], order
 
-    def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+    def _ranked_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
         q, rq, n = self.parsed.tsquery, self.parsed.rank_query, offset + limit
         # With a negation a title can match while the whole item does not: check the item too.
         whole = " AND vector @@ %s::tsquery" if self.parsed.negated else ""
@@ -276,14 +277,17 @@ class Search:
             # Newest first within the tier. Probe the newest items first: a dense tier fills
             # the page from them. Only a sparse tier (then a small one) is collected whole
             # through its GIN index and sorted.
+            # The filters go inside the probe: it is the newest rows that pass them (an outcome,
+            # a municipality), read in index order, not the newest rows of the archive of which
+            # most are then thrown away.
             probe = PROBE_ROWS[number]
             ctes.append(
                 f"probe{number} AS MATERIALIZED (SELECT item_id, date FROM (SELECT * FROM "
-                f"minutes_itemsearch ORDER BY date DESC, item_id DESC LIMIT {probe}) "
-                f"AS minutes_itemsearch WHERE {guard}{match} AND ({where}) "
+                f"minutes_itemsearch WHERE {where} ORDER BY date DESC, item_id DESC "
+                f"LIMIT {probe}) AS minutes_itemsearch WHERE {guard}{match} "
                 "ORDER BY date DESC, item_id DESC LIMIT %s)"
             )
-            params += [*guard_params, *match_params, *where_params, n]
+            params += [*where_params, *guard_params, *match_params, n]
             ctes.append(
                 f"sparse{number} AS MATERIALIZED (SELECT item_id, date FROM minutes_itemsearch "
                 f"WHERE {guard}(SELECT count(*) FROM probe{number}) < %s AND {match} "
@@ -298,125 +302,41 @@ class Search:
                 "ORDER BY date DESC, item_id DESC LIMIT %s))"
             )
             params += [n, n]
+        order = "p DESC, tier, r DESC, date DESC, item_id DESC"
         sql = (
             "WITH "
             + ", ".join(ctes)
-            + " SELECT item_id FROM (SELECT * FROM tier0 UNION ALL SELECT * FROM tier1 "
-            "UNION ALL SELECT * FROM tier2) AS ranked "
-            "ORDER BY p DESC, tier, r DESC, date DESC, item_id DESC OFFSET %s LIMIT %s"
+            + " SELECT item_id, p, tier, r, date FROM (SELECT * FROM tier0 UNION ALL "
+            "SELECT * FROM tier1 UNION ALL SELECT * FROM tier2) AS ranked "
+            f"ORDER BY {order} OFFSET %s LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, offset, limit])
-            return [r[0] for r in cursor.fetchall()]
+        return sql, [*params, offset, limit], order
 
     def fetch(self, offset: int, limit: int) -> list[AgendaItem]:
-        ids = self.ids(offset, limit)
-        if not ids:
+        """The rows of a page, ranked and read in one statement (search_rows)."""
+        if self.count == 0:
             return []
-        by_id = AgendaItem.objects.with_context().in_bulk(ids)
-        return [by_id[i] for i in ids if i in by_id]
+        return ranked_rows(*self.page_sql(offset, limit), limit)
 
-    def facets(self, *, sample: bool) -> tuple[int, dict[str, list[Facet]]]:
-        """(count, facets) over all matches, or over the sample (then scaled up).
-
-        One pass: the matching rows are materialised once (narrow columns only), grouped by
-        municipality, committee and year in one grouping-sets aggregate, and the outcomes and
-        totals counted with FILTER in one more; labels are joined to the few groups.
-        """
-        outcomes = [value for value, _label in Decision.Outcome.choices]
-        if sample:
-            # Every sample match, with `keep` saying whether it passes the filters: the
-            # unfiltered count estimates the GIN work an exact count would do.
-            rows_sql = (
-                "SELECT municipality_id, committee_id, year, outcomes, "
-                f"({self.where}) AS keep, scale "
-                "FROM minutes_itemsearch_sample_matches(%s::tsquery) AS minutes_itemsearch"
-            )
-            rows_params = [*self.where_params, self.parsed.tsquery]
-        else:
-            rows_sql = (
-                "SELECT municipality_id, committee_id, year, outcomes, TRUE AS keep, "
-                "1::real AS scale "
-                f"FROM minutes_itemsearch WHERE vector @@ %s::tsquery AND ({self.where})"
-            )
-            rows_params = [self.parsed.tsquery, *self.where_params]
-        sql = f"""
-            WITH m AS MATERIALIZED ({rows_sql}),
-            g AS (
-                SELECT municipality_id, committee_id, year, count(*) AS n FROM m WHERE keep
-                GROUP BY GROUPING SETS ((municipality_id), (committee_id), (year)))
-            SELECT 'kommune', mu.slug, mu.name, '', g.n FROM g
-            JOIN minutes_municipality mu ON mu.id = g.municipality_id
-            UNION ALL
-            SELECT 'udvalg', c.slug, c.name, mu.slug, g.n FROM g
-            JOIN minutes_committee c ON c.id = g.committee_id
-            JOIN minutes_municipality mu ON mu.id = c.municipality_id
-            UNION ALL
-            SELECT 'aar', g.year::text, g.year::text, '', g.n FROM g WHERE g.year IS NOT NULL
-            UNION ALL
-            -- One pass over each row's outcomes, not one per possible outcome.
-            SELECT 'udfald', o.outcome, o.outcome, '', count(*) FROM m
-            CROSS JOIN LATERAL unnest(m.outcomes) AS o (outcome)
-            WHERE keep AND o.outcome = ANY (%s) GROUP BY o.outcome
-            UNION ALL
-            SELECT v.dim, v.slug, v.slug, '', v.n FROM (
-                SELECT count(*) FILTER (WHERE keep) AS total, count(*) AS candidates,
-                       coalesce(max(scale) * 1024, 1024)::bigint AS scale
-                FROM m) AS t
-            CROSS JOIN LATERAL (VALUES ('total', '', t.total), ('candidates', '', t.candidates),
-                                       ('scale', '', t.scale))
-                AS v (dim, slug, n)
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*rows_params, outcomes])
-            rows = [r for r in cursor.fetchall() if r[4] or r[0] in ("total", "candidates")]
-        # The scale comes as items per row × 1024 so it survives the bigint column.
-        scale = next((r[4] for r in rows if r[0] == "scale"), 1024) / 1024
-        rows = [r for r in rows if r[0] != "scale"]
-        total = 0
-        self.candidates = 0
-        facets: dict[str, list[Facet]] = {"kommune": [], "udvalg": [], "aar": [], "udfald": []}
-        several_municipalities = len({r[1] for r in rows if r[0] == "kommune"}) > 1
-        for dim, slug, label, municipality, n in rows:
-            if dim == "total":
-                total = round(n * scale)
-                continue
-            if dim == "candidates":
-                self.candidates = round(n * scale)
-                continue
-            extra: dict[str, str] = {}
-            if dim == "udvalg":
-                extra = {"kommune": municipality}
-                if several_municipalities:
-                    label = f"{label} ({_municipality_label(rows, municipality)})"
-            if dim == "udfald":
-                label = Decision.Outcome(slug).label
-            facets[dim].append(Facet(slug, label, round(n * scale), extra))
-        facets["kommune"].sort(key=lambda f: (-f.n, f.label))
-        facets["udvalg"] = sorted(facets["udvalg"], key=lambda f: (-f.n, f.label))[:15]
-        facets["aar"].sort(key=lambda f: f.slug, reverse=True)
-        facets["udfald"].sort(key=lambda f: (-f.n, f.label))
-        return total, facets
-
-
-def _municipality_label(rows: list[tuple], slug: str) -> str:
-    for dim, row_slug, label, _extra, _n in rows:
-        if dim == "kommune" and row_slug == slug:
-            return label.removesuffix(" Kommune")
-    return slug
+    def counted(self) -> tuple[int, dict[str, list[Facet]]]:
+        """Count and facets over all matches (exact) or the sample (scaled), in one round trip
+        (see search_facets); sets `estimated`."""
+        count, facets, self.estimated = counted_facets(
+            self.parsed.tsquery,
+            self.where,
+            self.where_params,
+            exact_limit=EXACT_LIMIT,
+            candidate_limit=CANDIDATE_LIMIT,
+        )
+        return count, facets
 
 
 def _counted(parsed: ParsedQuery, params: dict[str, Any]) -> tuple[Search, dict]:
     """A Search for `parsed` with its count and facets: exact, or estimated from the sample."""
     search = Search(parsed, params)
-    count, facets = search.facets(sample=True)
-    # A small estimate is never shown: a handful of matches can hide between sample rows.
-    estimated = count > EXACT_LIMIT or (search.candidates > CANDIDATE_LIMIT and count > 1000)
-    if not estimated:
-        count, facets = search.facets(sample=False)
+    count, facets = search.counted()
     search.large = count > RANK_LIMIT
     search.count = count
-    search.estimated = estimated
     return search, facets
 
 

@@ -242,3 +242,79 @@ def test_an_interrupted_load_resumes_and_reports_every_municipality(monkeypatch)
     assert figures["items"] == AgendaItem.objects.count() == 120
     assert figures["meetings"] == Meeting.objects.count() > interrupted.meetings
     assert load.stored_corpus()["complete"] is True
+
+
+@pytest.mark.django_db
+def test_the_peer_finds_and_counts_the_same_items_as_the_product(files, tmp_path):
+    pytest.importorskip("tantivy", reason="the benchmark's peer needs tantivy (the dev extra)")
+    from bench import peer as peer_module
+    from minutes.search import run_search
+
+    load.load(SEED, ITEMS, workers=1, log=lambda _m: None)
+    peer = peer_module.Peer(tmp_path / "peer", log=lambda _m: None)
+    assert peer.items == ITEMS and peer.build_seconds is not None
+
+    top = [w for w, _n in queries.common_words(10)]
+    slugs = queries._facet_slugs()
+    cases = [
+        {"q": top[0]},
+        {"q": f"{top[1]} {top[2]}"},
+        {"q": f"{top[0]} -{top[1]}"},
+        {"q": f"{top[3]} OR {top[4]}"},
+        {"q": f"{top[0][:4]}*"},
+        {"q": '"taget til efterretning"'},
+        {"q": top[0], "kommune": slugs["kommune"]},
+        {"q": top[0], "udfald": "approved"},
+        {"q": top[1], "aar": "2019", "sortering": "nyeste"},
+    ]
+    compared = 0
+    for raw in cases:
+        params = queries.form_params(raw)
+        results = run_search(params)
+        query = peer.prepare(params, results)
+        assert query is not None, raw
+        product_ids = {item.pk for item in results.items}
+        assert not results.count_is_estimate and len(product_ids) == results.count
+        assert peer.ids(query) == product_ids, (raw, query.tsquery)
+        run = peer.run(query)
+        assert run["hits"] == results.count, raw
+        assert len(run["rows"]) == min(10, results.count)
+        assert {i for i, _title, _snippet in run["rows"]} <= product_ids
+        # The facets count the same items.
+        for name in ("kommune", "aar", "udfald"):
+            mine = {f.slug: f.n for f in results.facets[name]}
+            assert dict(run["facets"][name]) == mine, (raw, name)
+        if results.count:
+            compared += 1
+            assert any("<b>" in snippet for _i, _t, snippet in run["rows"]), raw
+    assert compared >= 8
+
+    # No exact equivalent: PostgreSQL indexes a hyphenated word whole, so the product's phrase
+    # needs the hyphen; the peer has the parts only and finds "Høje Taastrup" too.
+    params = queries.form_params({"q": "Hoeje-Taastrup"})
+    results = run_search(params)
+    product_ids = {item.pk for item in results.items}
+    assert product_ids and peer.ids(peer.prepare(params, results)) >= product_ids
+
+    # A redirect (one case number) is not searched by the product, so not by the peer either.
+    case = AgendaItem.objects.filter(case__isnull=False).values_list("case__number", flat=True)[0]
+    redirected = run_search(queries.form_params({"q": case}))
+    if redirected.redirect_to:
+        assert peer.prepare({"q": case}, redirected) is None
+
+    # Built once: the same corpus opens the stored index instead of indexing again.
+    again = peer_module.Peer(tmp_path / "peer", log=lambda _m: None)
+    assert again.build_seconds is None and again.items == ITEMS
+
+    # Interleaved in the query set, the figures carry both engines and the ratio.
+    search = queries.run_query_set(
+        queries.build_query_set(SEED)[:6], repeat=1, http=False, peer=peer
+    )
+    figures = search["peer"]
+    assert figures["queries"] >= 4 and figures["p50_ms"] > 0 and figures["ratio_p50"] > 0
+    assert figures["same_hits"] >= 4 and figures["no_exact_equivalent"]
+    result = report.assemble(
+        {"corpus": report.corpus_figures(SEED, ITEMS), "search": search}, parts=["search"]
+    )
+    assert "tantivy p50 / p95 / max" in report.markdown(result)
+    assert "forhold p50/p95" in report.table(result)

@@ -1,0 +1,104 @@
+"""Search speed (issue 17) without a change in what search finds: the newest-first probes with
+their filters, the search table never scanned in parallel, and facets/counts in one round trip
+with the ranked page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from minutes import search as search_module
+from minutes.search import run_search
+from minutes.search_query import PROCEDURAL_TSQUERY
+
+pytestmark = pytest.mark.django_db
+
+FILTERS = {
+    "udfald": ("outcomes @> ARRAY[%s]::varchar(12)[]", "approved"),
+    "kommune": (
+        "municipality_id = (SELECT id FROM minutes_municipality WHERE slug = %s)",
+        "hoeje-taastrup",
+    ),
+}
+
+
+def newest_first_by_tier(tsquery: str, condition: str, value: str, limit: int) -> list[int]:
+    """The large-result order computed by hand: tier (title, Indstilling/Beslutning, the rest;
+    procedural items last), then newest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT item_id FROM minutes_itemsearch
+            WHERE vector @@ %s::tsquery AND {condition}
+            ORDER BY CASE WHEN title_vector @@ {PROCEDURAL_TSQUERY} THEN 2
+                          WHEN title_vector @@ %s::tsquery THEN 0
+                          WHEN lead_vector @@ %s::tsquery THEN 1 ELSE 2 END,
+                     date DESC, item_id DESC
+            LIMIT %s
+            """,
+            [tsquery, value, tsquery, tsquery, limit],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+@pytest.mark.parametrize("probe", [(1, 1, 1), (3, 3, 3), (5000, 1000, 1000)])
+def test_newest_first_probes_find_the_newest_filtered_matches(monkeypatch, name, probe):
+    """With many matches each tier is filled newest first from a probe of the newest rows that
+    pass the filters (or collected whole when the probe falls short): the same items in the
+    same order as computed by hand, whatever the probe's size."""
+    monkeypatch.setattr(search_module, "RANK_LIMIT", -1)
+    monkeypatch.setattr(search_module, "PROBE_ROWS", probe)
+    condition, value = FILTERS[name]
+    for text in ("borgere OR ledige OR kommunen", "budget*"):
+        results = run_search({"q": text, name: value})
+        assert results.count, (text, name)
+        shown = [r.pk for r in results.items[:10]]
+        expected = newest_first_by_tier(results.parsed.tsquery, condition, value, 10)
+        assert shown == expected, (text, name, probe)
+
+
+def test_the_search_table_is_never_scanned_in_parallel():
+    """A lower tier whose guard never runs must not start parallel workers (they cost more
+    than the whole search)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'minutes_itemsearch'::regclass")
+        assert "parallel_workers=0" in (cursor.fetchone()[0] or [])
+        cursor.execute("SET LOCAL parallel_setup_cost = 0")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0")
+        cursor.execute("SET LOCAL min_parallel_table_scan_size = 0")
+        cursor.execute(
+            "EXPLAIN SELECT count(*) FROM minutes_itemsearch WHERE outcomes @> '{approved}'"
+        )
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    assert "Gather" not in plan, plan
+
+
+@pytest.mark.parametrize("exact_limit", [-1, 5000])
+def test_count_and_facets_take_one_round_trip(monkeypatch, django_assert_num_queries, exact_limit):
+    """Sample and exact figures in one statement: the exact ones when the sample calls for
+    them, counted over every match; the sample's otherwise."""
+    monkeypatch.setattr(search_module, "EXACT_LIMIT", exact_limit)
+    parsed = search_module.parse_query("borgere OR ledige OR kommunen")
+    search = search_module.Search(parsed, {})
+    with django_assert_num_queries(1):
+        count, facets = search.counted()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM minutes_itemsearch WHERE vector @@ %s::tsquery",
+            [parsed.tsquery],
+        )
+        every = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), coalesce(max(scale) * 1024, 1024)::bigint "
+            "FROM minutes_itemsearch_sample_matches(%s::tsquery)",
+            [parsed.tsquery],
+        )
+        sampled, scale = cursor.fetchone()
+    assert every > 0
+    if exact_limit < 0:
+        assert search.estimated and count == round(sampled * scale / 1024)
+    else:
+        assert not search.estimated and count == every
+        assert sum(f.n for f in facets["kommune"]) == every
+        assert sum(f.n for f in facets["aar"]) == every
