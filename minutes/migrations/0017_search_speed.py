@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("minutes", "0015_background_jobs"),
+        ("minutes", "0016_item_vector_once"),
     ]
 
     operations = [
