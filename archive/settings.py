@@ -52,10 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
-    "axes",
+    # Third-party apps by configurations of ours that give them Danish names (archive/apps.py).
+    "archive.apps.LoginThrottlingConfig",  # django-axes
     # Background jobs (uploads, `ingest --queue`): Django's task framework, its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "archive.apps.JobsConfig",  # django-tasks-db
     "minutes",
 ]
 
