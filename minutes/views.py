@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from . import people, selectors
+from .archive_cache import ARCHIVE_CACHE_SECONDS, archive_stamp
 from .forms import SearchForm
 from .highlight import highlighter_for, item_texts
 from .text import danish_date
@@ -35,6 +36,14 @@ def _meta(request: HttpRequest, title: str, description: str, path: str, **kwarg
 
 
 def home(request):
+    # Counts and lists of the whole archive: rendered once per state of it (archive_cache).
+    version = ("home", archive_stamp())
+    return _once_per_version(
+        request, version, lambda: _render_home(request), timeout=ARCHIVE_CACHE_SECONDS
+    )
+
+
+def _render_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "minutes/home.html",
@@ -140,7 +149,11 @@ CACHE_SECONDS = 24 * 60 * 60
 
 
 def _once_per_version(
-    request: HttpRequest, version: tuple, render_page: Callable[[], HttpResponse]
+    request: HttpRequest,
+    version: tuple,
+    render_page: Callable[[], HttpResponse],
+    *,
+    timeout: int = CACHE_SECONDS,
 ) -> HttpResponse:
     """The page rendered once per `version` of what it shows, then served from the cache.
 
@@ -154,7 +167,7 @@ def _once_per_version(
     if cached is not None:
         return HttpResponse(cached)
     response = render_page()
-    cache.set(key, response.content, CACHE_SECONDS)
+    cache.set(key, response.content, timeout)
     return response
 
 
