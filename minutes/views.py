@@ -172,19 +172,19 @@ def _once_per_version(
 
 
 def meeting(request, municipality, committee, date):
-    obj = selectors.get_meeting(municipality, committee, date)
-    previous, following = selectors.neighbours(obj)
-    # The previous/next links belong to the version: a new neighbour changes the page.
-    version = (
-        "meeting-page",
-        obj.pk,
-        obj.updated_at.isoformat(),
-        previous.pk if previous else "",
-        following.pk if following else "",
+    # The version in one statement (the meeting, its update, the previous/next links, which
+    # belong to the version: a new neighbour changes the page); the objects only to render.
+    meeting_id, updated_at, previous_id, following_id = selectors.meeting_version(
+        municipality, committee, date
     )
-    return _once_per_version(
-        request, version, lambda: _render_meeting(request, obj, previous, following)
-    )
+    version = ("meeting-page", meeting_id, updated_at.isoformat(), previous_id, following_id)
+
+    def render_page() -> HttpResponse:
+        obj = selectors.get_meeting(municipality, committee, date)
+        previous, following = selectors.neighbours(obj)
+        return _render_meeting(request, obj, previous, following)
+
+    return _once_per_version(request, version, render_page)
 
 
 def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpResponse:
@@ -241,13 +241,15 @@ def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpRespo
 
 
 def case(request, municipality, number):
-    obj = selectors.get_case(municipality, number)
-    if obj.url_number != number:
-        return redirect(obj, permanent=True)
+    case_id, printed, item_count, latest_update = selectors.case_version(municipality, number)
+    if printed.replace("/", "-") != number:  # Case.url_number: the case's own address
+        return redirect(selectors.get_case(municipality, number), permanent=True)
     # The trail changes only when a meeting on the case is ingested again or a new one names it.
-    stamp = obj.latest_update.isoformat() if obj.latest_update else ""
-    version = ("case-page", obj.pk, obj.item_count, stamp)
-    return _once_per_version(request, version, lambda: _render_case(request, obj))
+    stamp = latest_update.isoformat() if latest_update else ""
+    version = ("case-page", case_id, item_count, stamp)
+    return _once_per_version(
+        request, version, lambda: _render_case(request, selectors.get_case(municipality, number))
+    )
 
 
 def _render_case(request: HttpRequest, obj) -> HttpResponse:

@@ -61,3 +61,10 @@ def test_the_stamp_changes_with_every_table_that_gets_rows():
     _archive_with(1, date="2031-05-04")
     assert archive_stamp() != before
     assert archive_stamp() == archive_stamp()
+
+
+def test_a_case_number_written_another_way_is_sent_to_the_cases_own_address(client):
+    response = client.get("/hoeje-taastrup/sager/17-010000/")
+    assert response.status_code == 301
+    assert response["Location"] == "/hoeje-taastrup/sager/17-10000/"
+    assert client.get("/hoeje-taastrup/sager/17-10000/").status_code == 200
