@@ -1,8 +1,8 @@
 """Where the machine's CPU went during a load-test level, from /proc (Linux).
 
 `CpuMeter` is read before and after a level and gives CPU seconds of: the gunicorn processes
-serving the port (master and workers), the PostgreSQL backends connected to the measured
-database, the load generator (locust, this process's waited-for children), and the whole
+serving the port (master and workers), the PostgreSQL backends of clients connected to the
+measured database (not autovacuum's), the load generator (locust, this process's waited-for children), and the whole
 machine (every core, every process: other users' work included). Divided by the requests of the
 level, that is CPU milliseconds per request — against 1,000 ms per core per second of capacity.
 """
@@ -51,8 +51,8 @@ def _backend_pids() -> list[int]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         )
         return [row[0] for row in cursor.fetchall()]
 
