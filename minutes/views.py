@@ -18,6 +18,7 @@ from . import people, selectors
 from .archive_cache import ARCHIVE_CACHE_SECONDS, archive_stamp
 from .forms import SearchForm
 from .highlight import highlighter_for, item_texts
+from .models import Case
 from .text import danish_date
 
 
@@ -242,7 +243,7 @@ def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpRespo
 
 def case(request, municipality, number):
     case_id, printed, item_count, latest_update = selectors.case_version(municipality, number)
-    if printed.replace("/", "-") != number:  # Case.url_number: the case's own address
+    if Case(number=printed).url_number != number:  # not the case's own address
         return redirect(selectors.get_case(municipality, number), permanent=True)
     # The trail changes only when a meeting on the case is ingested again or a new one names it.
     stamp = latest_update.isoformat() if latest_update else ""
