@@ -6,7 +6,7 @@ PORT ?= 8000
 # Finds or starts PostgreSQL (see archive/localdb.py) and prints its URL.
 DB_URL = $$($(PY) -m archive.localdb --database $(1))
 
-.PHONY: install run dev test fuzz lint format bench loadtest clean-db
+.PHONY: install run dev test fuzz lint format bench loadtest loadtest-profile clean-db
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -94,3 +94,12 @@ loadtest: install $(VENV)/.loadtest
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) -m loadtest $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(SECONDS),--seconds $(SECONDS)) \
 		$(if $(SERVERS),--servers $(SERVERS)) $(if $(NOTE),--note "$(NOTE)")
+
+# Where a request's time goes, per kind of page of the mix (loadtest/profile.py): wall, CPU, SQL
+# time and statements, one request at a time in one process. Options: ROUNDS=3 PROFILE=search
+# (cProfile's top functions for those kinds).
+loadtest-profile: install $(VENV)/.loadtest
+	@export LOCAL_HTTP=true DATABASE_URL="$(call DB_URL,$(LOADTEST_DB))" && \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -m archive.localkey)}" && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) -m loadtest.profile $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(PROFILE),--profile $(PROFILE))

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from archive.release import static_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -52,10 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
-    "axes",
+    # Third-party apps by configurations of ours that give them Danish names (archive/apps.py).
+    "archive.apps.LoginThrottlingConfig",  # django-axes
     # Background jobs (uploads, `ingest --queue`): Django's task framework, its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "archive.apps.JobsConfig",  # django-tasks-db
     "minutes",
 ]
 
@@ -235,6 +238,9 @@ LOGGING = {
 # machine, so a page version is rendered once for the whole site (Django's Redis backend, with
 # a lost Redis taken as a miss: archive/cache.py); without it each process keeps its own, so a
 # bare machine needs nothing more.
+# The keys carry the static files' build (archive/release.py): pages cached by another release
+# name stylesheets this one does not serve.
+CACHE_VERSION = static_version(STATIC_ROOT) if not DEBUG else 1
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     CACHES = {
@@ -242,6 +248,7 @@ if CACHE_URL:
             "BACKEND": "archive.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "referatarkivet"),
+            "VERSION": CACHE_VERSION,
             # A slow or lost Redis must not hold a worker for long: a miss renders the page.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -250,6 +257,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "VERSION": CACHE_VERSION,
             "OPTIONS": {"MAX_ENTRIES": 500},
         }
     }

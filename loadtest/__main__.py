@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cpu import CpuMeter, per_request
 from .server import ROOT
 from .server import gunicorn as serve
 
@@ -103,16 +104,24 @@ def locust(host: str, target_file: Path, clients: int, seconds: int, prefix: Pat
     command += ["--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5"]
     command += ["--loglevel", "ERROR"]
     env = {**os.environ, "LOADTEST_TARGETS": str(target_file)}
+    meter = CpuMeter(int(host.rsplit(":", 1)[1]))
+    meter.start()
     # locust exits non-zero when any request failed: the errors are part of the figures.
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+    cpu_seconds = meter.stop()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    total = _figures(rows["Aggregated"])
     return {
         "clients": clients,
         "seconds": seconds,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "total": _figures(rows["Aggregated"]),
+        "total": total,
         "kinds": {kind: _figures(rows[kind]) for kind in KINDS if kind in rows},
+        # CPU seconds in the level and CPU ms per request: gunicorn, PostgreSQL's backends of
+        # this database, locust, and the whole machine (other users' work included).
+        "cpu_seconds": cpu_seconds,
+        "cpu_ms_per_request": per_request(cpu_seconds, total["requests"]),
     }
 
 
@@ -203,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                     for kind, f in level["kinds"].items()
                 )
                 print(f"  {level['clients']} clients, p50/p95/p99 by kind: {kinds}")
+                if level["cpu_ms_per_request"]:
+                    cpu = ", ".join(f"{k} {v}" for k, v in level["cpu_ms_per_request"].items())
+                    print(f"  {level['clients']} clients, CPU ms per request: {cpu}")
             print(f"Saved {path.relative_to(ROOT)}\n")
     write_latest()
     return 0

@@ -522,3 +522,7 @@ class UploadAuditAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Danish admin pages for django-axes and django-tasks-db (registered after theirs).
+from . import admin_thirdparty  # noqa: E402, F401

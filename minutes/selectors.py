@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import PurePosixPath
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower, Trim
 from django.http import Http404
@@ -140,6 +141,58 @@ def committee_feed_meetings(committee: Committee, limit: int = 30):
         .annotate(item_count=Count("items"))
         .order_by("-date", "-kind")[:limit]
     )
+
+
+# What a cached meeting page depends on, in one statement by the indexes and without building
+# model instances (views.meeting): the meeting (minutes before an agenda of the same day, as
+# get_meeting), when it was last written, and its committee's previous and next meeting.
+_MEETING_VERSION_SQL = """
+    SELECT m.id, m.updated_at,
+           (SELECT p.id FROM minutes_meeting p WHERE p.committee_id = m.committee_id
+              AND p.date < m.date ORDER BY p.date DESC LIMIT 1),
+           (SELECT n.id FROM minutes_meeting n WHERE n.committee_id = m.committee_id
+              AND n.date > m.date ORDER BY n.date LIMIT 1)
+    FROM minutes_meeting m
+    JOIN minutes_committee c ON c.id = m.committee_id
+    JOIN minutes_municipality mu ON mu.id = c.municipality_id
+    WHERE mu.slug = %s AND c.slug = %s AND m.date = %s
+    ORDER BY m.kind DESC
+    LIMIT 1
+"""
+
+
+def meeting_version(municipality_slug: str, committee_slug: str, date) -> tuple:
+    """(id, updated_at, previous id, next id) of the meeting get_meeting finds; 404 if none."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MEETING_VERSION_SQL, [municipality_slug, committee_slug, date])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("Mødet findes ikke")
+    return row
+
+
+# The same for a case page (views.case): the case as printed (for the redirect to its own
+# address), its items' count and their meetings' newest update, as get_case annotates them.
+_CASE_VERSION_SQL = """
+    SELECT k.id, k.number, count(i.id), max(m.updated_at)
+    FROM minutes_case k
+    JOIN minutes_municipality mu ON mu.id = k.municipality_id
+    LEFT JOIN minutes_agendaitem i ON i.case_id = k.id
+    LEFT JOIN minutes_meeting m ON m.id = i.meeting_id
+    WHERE mu.slug = %s AND k.normalised = %s
+    GROUP BY k.id
+"""
+
+
+def case_version(municipality_slug: str, number: str) -> tuple:
+    """(id, number as printed, item count, newest update) of the case get_case finds; 404 if
+    none."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CASE_VERSION_SQL, [municipality_slug, normalise_case_number(number)])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("Sagen findes ikke")
+    return row
 
 
 def get_meeting(municipality_slug: str, committee_slug: str, date) -> Meeting:

@@ -15,8 +15,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from . import people, selectors
+from .archive_cache import ARCHIVE_CACHE_SECONDS, archive_stamp
 from .forms import SearchForm
 from .highlight import highlighter_for, item_texts
+from .models import Case
 from .text import danish_date
 
 
@@ -35,6 +37,14 @@ def _meta(request: HttpRequest, title: str, description: str, path: str, **kwarg
 
 
 def home(request):
+    # Counts and lists of the whole archive: rendered once per state of it (archive_cache).
+    version = ("home", archive_stamp())
+    return _once_per_version(
+        request, version, lambda: _render_home(request), timeout=ARCHIVE_CACHE_SECONDS
+    )
+
+
+def _render_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "minutes/home.html",
@@ -140,7 +150,11 @@ CACHE_SECONDS = 24 * 60 * 60
 
 
 def _once_per_version(
-    request: HttpRequest, version: tuple, render_page: Callable[[], HttpResponse]
+    request: HttpRequest,
+    version: tuple,
+    render_page: Callable[[], HttpResponse],
+    *,
+    timeout: int = CACHE_SECONDS,
 ) -> HttpResponse:
     """The page rendered once per `version` of what it shows, then served from the cache.
 
@@ -154,24 +168,24 @@ def _once_per_version(
     if cached is not None:
         return HttpResponse(cached)
     response = render_page()
-    cache.set(key, response.content, CACHE_SECONDS)
+    cache.set(key, response.content, timeout)
     return response
 
 
 def meeting(request, municipality, committee, date):
-    obj = selectors.get_meeting(municipality, committee, date)
-    previous, following = selectors.neighbours(obj)
-    # The previous/next links belong to the version: a new neighbour changes the page.
-    version = (
-        "meeting-page",
-        obj.pk,
-        obj.updated_at.isoformat(),
-        previous.pk if previous else "",
-        following.pk if following else "",
+    # The version in one statement (the meeting, its update, the previous/next links, which
+    # belong to the version: a new neighbour changes the page); the objects only to render.
+    meeting_id, updated_at, previous_id, following_id = selectors.meeting_version(
+        municipality, committee, date
     )
-    return _once_per_version(
-        request, version, lambda: _render_meeting(request, obj, previous, following)
-    )
+    version = ("meeting-page", meeting_id, updated_at.isoformat(), previous_id, following_id)
+
+    def render_page() -> HttpResponse:
+        obj = selectors.get_meeting(municipality, committee, date)
+        previous, following = selectors.neighbours(obj)
+        return _render_meeting(request, obj, previous, following)
+
+    return _once_per_version(request, version, render_page)
 
 
 def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpResponse:
@@ -228,13 +242,15 @@ def _render_meeting(request: HttpRequest, obj, previous, following) -> HttpRespo
 
 
 def case(request, municipality, number):
-    obj = selectors.get_case(municipality, number)
-    if obj.url_number != number:
-        return redirect(obj, permanent=True)
+    case_id, printed, item_count, latest_update = selectors.case_version(municipality, number)
+    if Case(number=printed).url_number != number:  # not the case's own address
+        return redirect(selectors.get_case(municipality, number), permanent=True)
     # The trail changes only when a meeting on the case is ingested again or a new one names it.
-    stamp = obj.latest_update.isoformat() if obj.latest_update else ""
-    version = ("case-page", obj.pk, obj.item_count, stamp)
-    return _once_per_version(request, version, lambda: _render_case(request, obj))
+    stamp = latest_update.isoformat() if latest_update else ""
+    version = ("case-page", case_id, item_count, stamp)
+    return _once_per_version(
+        request, version, lambda: _render_case(request, selectors.get_case(municipality, number))
+    )
 
 
 def _render_case(request: HttpRequest, obj) -> HttpResponse:

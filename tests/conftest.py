@@ -33,6 +33,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ingest_seeds()
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty page cache: a page one test rendered (from rows it then
+    rolled back) is not served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     """A logged-in admin (superuser) for the upload pages."""
