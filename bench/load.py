@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from minutes.services.batch import BATCH_FILES
 from . import corpus
 
 MARKER_TABLE = "bench_corpus"
+# Processes per loader that read the next batch while it writes (`manage.py ingest`'s default).
+PARSE_PROCESSES = 1
 
 
 class BenchDatabaseError(SystemExit):
@@ -148,6 +151,7 @@ def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityL
     from minutes.models import Municipality
     from minutes.services.batch import BatchFile, ingest_batch
     from minutes.services.ingestion import IngestError
+    from minutes.services.parse_ahead import parsed_ahead
 
     municipality = Municipality.objects.get(code=plan.authority.code)
     started = time.perf_counter()
@@ -155,15 +159,14 @@ def load_municipality(seed: int, plan: corpus.MunicipalityPlan) -> MunicipalityL
     generated = time.perf_counter()
     created = warnings = 0
     timer = StepTimer()
-    for first in range(0, len(files), BATCH_FILES):
+    batches = [
+        [BatchFile(m.data, m.file_name, municipality) for m in files[first : first + BATCH_FILES]]
+        for first in range(0, len(files), BATCH_FILES)
+    ]
+    # As `manage.py ingest` does: the next batch is read by another process meanwhile.
+    for batch in parsed_ahead(batches, processes=PARSE_PROCESSES):
         timer.start()
-        results = ingest_batch(
-            files=[
-                BatchFile(m.data, m.file_name, municipality)
-                for m in files[first : first + BATCH_FILES]
-            ],
-            after_write=timer.step,
-        )
+        results = ingest_batch(files=batch, after_write=timer.step)
         timer.step("commit")
         for result in results:
             if isinstance(result, IngestError):
@@ -222,10 +225,12 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
     else:
         # Forked workers must not share the parent's database connection.
         connections.close_all()
+        # Not a multiprocessing.Pool: its daemonic workers may not start the processes that
+        # read ahead (minutes.services.parse_ahead).
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            for result in pool.imap_unordered(_worker, [(seed, p) for p in todo]):
-                results.append(result)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for future in as_completed([pool.submit(_worker, (seed, p)) for p in todo]):
+                results.append(future.result())
                 _progress(results, len(todo), started, log)
     wall = time.perf_counter() - started
 

@@ -21,6 +21,7 @@ from minutes.models import (
 from minutes.services.batch import BatchFile, ingest_batch
 from minutes.services.contents import meeting_fingerprint
 from minutes.services.ingestion import IngestError, IngestResult, ingest_file
+from minutes.services.parse_ahead import parsed_ahead
 
 from .conftest import seed_path
 from .test_ingestion import HOEJE_TAASTRUP, archive_state, seed_000_in_2031
@@ -147,6 +148,29 @@ def test_a_batch_gives_the_archive_and_the_results_of_ingesting_file_by_file():
     assert statuses.count("unchanged") == 1 and statuses.count("error") == 2
     # The new meetings went in together, not one by one.
     assert len(batched) < len(one_by_one) / 2
+
+
+def test_batches_read_ahead_by_other_processes_give_the_same_archive_and_results():
+    # `manage.py ingest` and the benchmark read the next batch in worker processes while this
+    # one is written: the same results and archive as file by file, every file with its
+    # municipality given read ahead, the others read by the writer.
+    files = mixed_files()
+    before = transaction.savepoint()
+    expected = file_by_file(files)
+    expected_archive = archive_by_natural_keys()
+    transaction.savepoint_rollback(before)
+
+    batches = list(parsed_ahead([files[:12], files[12:]], processes=2))
+    assert [len(b) for b in batches] == [12, len(files) - 12]
+    read_ahead = {f.file_name for b in batches for f in b if f.parsed is not None}
+    assert read_ahead == {
+        f.file_name
+        for f in files
+        if f.data and f.municipality and f.municipality != "Atlantis Kommune"
+    }
+    results = [r for batch in batches for r in ingest_batch(files=batch)]
+    assert [outcome(r) for r in results] == [outcome(r) for r in expected]
+    assert archive_by_natural_keys() == expected_archive
 
 
 def test_a_batch_the_database_refuses_is_rolled_back_and_its_files_go_in_one_by_one():

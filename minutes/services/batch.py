@@ -48,6 +48,8 @@ class BatchFile:
     meeting_date: date | None = None
     kind: Kind | None = None
     accept_problems: bool = False
+    # The file's reading when it was done ahead (minutes.services.parse_ahead), else None.
+    parsed: ParsedDocument | None = None
 
     @property
     def corrections(self) -> dict:
@@ -101,6 +103,7 @@ def ingest_batch(
                 data=file.data,
                 file_name=file.file_name,
                 municipality=file.municipality,
+                parsed=file.parsed,
                 **file.corrections,
             )
         except IngestError as exc:

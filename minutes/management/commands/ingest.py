@@ -17,7 +17,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from minutes.services.batch import (
     ingest_batch,
     recover_connection,
 )
+from minutes.services.parse_ahead import parsed_ahead
 from minutes.services.reading import IngestError, resolve_municipality
 from minutes.services.upload import from_path
 
@@ -128,6 +130,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Ingen statuslinje")
         parser.add_argument(
+            "--parse-processes",
+            type=int,
+            default=1,
+            help="Processer, der læser næste bunke filer, mens denne skrives (0: læs i denne "
+            "proces; standard 1). Gælder filer med kommune angivet (--municipality eller manifest).",
+        )
+        parser.add_argument(
             "--accept-warnings",
             action="store_true",
             help="Indlæs også filer, der ser forkert læst ud (ellers holdes de tilbage)",
@@ -198,7 +207,6 @@ class Command(BaseCommand):
         failures: list[tuple[str, str]] = []
         held: list[tuple[str, str]] = []
         unlogged: list[tuple[str, str]] = []  # stored or refused, but no upload-log row
-        pending: list[tuple[BatchFile, dict]] = []
 
         def log(common: dict, **outcome) -> None:
             try:
@@ -207,16 +215,15 @@ class Command(BaseCommand):
                 recover_connection()
                 unlogged.append((common["label"], database_reason(exc)))
 
-        def flush() -> None:
+        def write(files: list[BatchFile], commons: list[dict]) -> None:
             # The new meetings of a batch go in together (ingest_batch); each file still gets
             # its own result, audit row and line in the summary.
-            files = [file for file, _ in pending]
             try:
                 results = ingest_batch(files=files)
             except DatabaseError as exc:
                 # Raised before anything of this batch was stored: each file failed with it.
                 results = [database_error(file.file_name, exc) for file in files]
-            for (_, common), result in zip(pending, results, strict=True):
+            for common, result in zip(commons, results, strict=True):
                 if isinstance(result, IngestError):
                     counts["held" if result.held else "failed"] += 1
                     (held if result.held else failures).append((common["label"], result.reason))
@@ -226,37 +233,48 @@ class Command(BaseCommand):
                 counts[result.status] += 1
                 if options["verbosity"] > 1:
                     bar.write(f"{result.status:9} {common['label']}")
-            pending.clear()
+
+        # The audit fields of each batch's files, in the order the batches are written.
+        commons: deque[list[dict]] = deque()
+
+        def batches() -> Iterator[list[BatchFile]]:
+            pending: list[tuple[BatchFile, dict]] = []
+            for path, named_in_manifest in bar:
+                # A zip becomes its members; a refused file or zip becomes one failure.
+                for incoming in from_path(path):
+                    common = {
+                        "batch": batch,
+                        "channel": UploadAudit.Channel.COMMAND,
+                        "label": incoming.label,
+                        "username": operator,
+                        "size": incoming.size,
+                        "sha256": incoming.sha256,
+                    }
+                    if not incoming.ok:
+                        reason = incoming.error or "Filen kan ikke læses."
+                        counts["failed"] += 1
+                        failures.append((incoming.label, reason))
+                        log(common, reason=reason)
+                        continue
+                    file = BatchFile(
+                        incoming.data or b"",
+                        incoming.file_name,
+                        municipality or named_in_manifest,
+                        **corrections,
+                    )
+                    pending.append((file, common))
+                    if len(pending) >= BATCH_FILES:
+                        commons.append([c for _, c in pending])
+                        yield [f for f, _ in pending]
+                        pending = []
+            if pending:
+                commons.append([c for _, c in pending])
+                yield [f for f, _ in pending]
 
         bar = tqdm(files, unit="fil", disable=no_progress or len(files) < 2, file=self.stderr._out)
-        for path, named_in_manifest in bar:
-            # A zip becomes its members; a refused file or zip becomes one failure.
-            for incoming in from_path(path):
-                common = {
-                    "batch": batch,
-                    "channel": UploadAudit.Channel.COMMAND,
-                    "label": incoming.label,
-                    "username": operator,
-                    "size": incoming.size,
-                    "sha256": incoming.sha256,
-                }
-                if not incoming.ok:
-                    reason = incoming.error or "Filen kan ikke læses."
-                    counts["failed"] += 1
-                    failures.append((incoming.label, reason))
-                    log(common, reason=reason)
-                    continue
-                file = BatchFile(
-                    incoming.data or b"",
-                    incoming.file_name,
-                    municipality or named_in_manifest,
-                    **corrections,
-                )
-                pending.append((file, common))
-                if len(pending) >= BATCH_FILES:
-                    flush()
-        if pending:
-            flush()
+        # The next batch is read by other processes while this one is written.
+        for files_read in parsed_ahead(batches(), processes=options["parse_processes"]):
+            write(files_read, commons.popleft())
         self.stdout.write(self._summary(counts, failures, held, unlogged))
         if failures or held or unlogged:
             raise CommandError(

@@ -1,0 +1,66 @@
+"""Reading the next batch of files in other processes while this one writes the current batch.
+
+A bulk import spends about as much CPU in the parser (Python) as in PostgreSQL, one after the
+other: with the parsing of batch n + 1 done by worker processes while batch n is written, the
+parser and the database work at the same time, and a one-process `manage.py ingest` keeps a
+second core busy (the benchmark's loaders too).
+
+Only the pure reading moves (`minutes.parsing.parse`, no database): the writer still resolves
+everything against the archive (`ingest_batch` passes each parse to `prepare`), so the archive
+ends up exactly as without (tests/test_batch.py). A file whose municipality is not given is
+read by the writer as before: there the reading and the municipality it names are resolved
+together. A reading that fails in a worker is read again by the writer, which reports it as
+it always has.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+
+from minutes.parsing import budget
+from minutes.parsing.worker import read_or_none
+from minutes.services.batch import BatchFile
+from minutes.services.reading import given_municipality
+
+
+def parsed_ahead(
+    batches: Iterable[list[BatchFile]], *, processes: int = 1
+) -> Iterator[list[BatchFile]]:
+    """The batches in order, each file with its parse (`BatchFile.parsed`) done by `processes`
+    worker processes; the next batch is read while the caller handles the one yielded."""
+    if processes < 1:
+        yield from batches
+        return
+    limit = budget.current_limit()
+    # forkserver: the workers start from a clean process, not a copy of one holding a
+    # database connection; they import the parser only (minutes.parsing.worker).
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        ahead: list[tuple[list[BatchFile], list[Future | None]]] = []
+        for batch in batches:
+            ahead.append((batch, [_submit(pool, file, limit) for file in batch]))
+            if len(ahead) > 1:
+                yield _collect(*ahead.pop(0))
+        while ahead:
+            yield _collect(*ahead.pop(0))
+
+
+def _submit(pool: ProcessPoolExecutor, file: BatchFile, limit: float) -> Future | None:
+    if file.municipality is None or not file.data:
+        return None
+    try:
+        municipality = given_municipality(file.file_name, file.municipality, None)
+    except Exception:  # noqa: BLE001 - the writer reports an unknown municipality
+        return None
+    name = municipality.name if municipality else None
+    return pool.submit(read_or_none, file.data, file.file_name, name, limit)
+
+
+def _collect(batch: list[BatchFile], futures: list[Future | None]) -> list[BatchFile]:
+    return [
+        replace(file, parsed=future.result()) if future is not None else file
+        for file, future in zip(batch, futures, strict=True)
+    ]
