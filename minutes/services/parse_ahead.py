@@ -38,6 +38,9 @@ def parsed_ahead(
     # forkserver: the workers start from a clean process, not a copy of one holding a
     # database connection; they import the parser only (minutes.parsing.worker).
     context = multiprocessing.get_context("forkserver")
+    # The fork server (one per process, started by the first pool) imports the parser, and
+    # not the caller's main module (its default): each worker starts as a fork with it loaded.
+    context.set_forkserver_preload(["minutes.parsing.worker"])
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         ahead: list[tuple[list[BatchFile], list[Future | None]]] = []
         for batch in batches:
