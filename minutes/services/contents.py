@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from django.db import connection
 from django.db.models import Model
 
+from minutes.compounds import compound_parts
 from minutes.models import (
     AgendaItem,
     Attachment,
@@ -212,7 +213,9 @@ SEARCH_TEXT_FIELDS = ("text_a", "text_b", "text_c", "text_d")
 
 def search_text(item: Item, committee_name: str) -> dict[str, str]:
     """Split an item's text by weight: title A; Indstilling and decisions B; Resume and
-    Sagsfremstilling C; everything else D."""
+    Sagsfremstilling C; everything else D, and last in D the last parts of the compound words
+    of title, sections and decisions ("plan" for "lokalplanen", minutes.compounds), so a
+    search for a part finds the compounds below the items with the part as a word."""
     b, c, d = [], [], []
     for section in item.sections:
         heading = section.heading.lower()
@@ -222,12 +225,16 @@ def search_text(item: Item, committee_name: str) -> dict[str, str]:
         target.append(f"{section.heading}\n{section.text}" if section.heading else section.text)
     for decision in item.decisions:
         b.append(f"{decision.body}\n{decision.text}")
+    # The parts of the compounds of title, sections and decisions (not of bilag text).
+    parts = compound_parts([item.title, *b, *c, *d])
     d.extend(item.attachments)
     # The text of attachments that came with the document: searchable at the lowest weight.
     d.extend(f.text for f in item.attachment_files if f.text)
     # The committee's name is searchable at the lowest weight, not in the title line: there it
     # put every item of "Socialudvalget" in the title tier of a search for it (issue 13).
     d.append(committee_name)
+    if parts:
+        d.append(" ".join(parts))
     return {
         "text_a": "\n".join(filter(None, [item.title, item.case_number or ""])),
         "text_b": "\n\n".join(b),
