@@ -249,6 +249,7 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
         "redirect": request.build_absolute_uri(results.redirect_to.get_absolute_url())
         if results.redirect_to
         else None,
+        "notices": _api_notices(request, form, results),
         "page": 1,
         "pages": 0,
         "results": [],
@@ -288,6 +289,32 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
         },
     )
     return payload
+
+
+def _api_notices(request: HttpRequest, form: SearchForm, results: SearchResults) -> dict:
+    """What the search did besides the query as typed, as the page says it above the results
+    (includes/search_notices.html), each link the same search in JSON with another query."""
+
+    def api_url(query: str) -> str:
+        return request.build_absolute_uri(
+            reverse("minutes:search_api") + "?" + _query_string(form, q=query)
+        )
+
+    case_text = None
+    if results.unknown_case:
+        digits = notice_links(results, lambda q: q).get("case_text")
+        if digits:
+            case_text = {"text": digits["text"], "url": api_url(digits["query"])}
+    return {
+        "understood": results.understood or None,
+        "searched": results.searched or None,
+        "correction": results.correction or None,
+        "suggestions": [{"text": s, "url": api_url(s)} for s in results.suggestions],
+        "relaxed_words": results.relaxed_words,
+        "dropped_words": results.dropped_words,
+        "unknown_case": results.unknown_case or None,
+        "case_text": case_text,
+    }
 
 
 CSV_COLUMNS = [*ITEM_COLUMNS, ("snippet_section", "Træf i afsnit"), ("snippet", "Uddrag")]
