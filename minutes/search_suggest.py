@@ -1,9 +1,10 @@
-"""What search does when the words as typed find nothing: "Mente du …?" from the archive's own
-vocabulary, and relaxed queries (the words the archive knows, any of them).
+"""What search does when the words as typed find nothing or very little: "Mente du …?" from the
+archive's own vocabulary, and relaxed queries (the words the archive knows, any of them).
 
-Everything here runs only for a query that found nothing, so its cost never touches the common
-case: a few index lookups per word of the query, and one trigram lookup in the vocabulary (the
-title words of every item, migration 0014) per word the archive does not know.
+Everything here runs only for a query that found nothing or at most FEW_RESULTS items, so its
+cost never touches the common case: a few index lookups per word of the query, and one trigram
+lookup in the vocabulary (the title words of every item, migration 0014) per word the archive
+does not know or hardly knows.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from typing import Any
 from django.db import connection
 
 from .highlight import START, STOP
-from .search_query import CONFIG
+from .search_query import CONFIG, parse_query
 
 # The vocabulary's nearest words by trigram similarity that are weighed by edit distance.
 CANDIDATES = 12
+# A query that finds at most FEW_RESULTS items is offered a word of the archive that is spelt
+# almost the same and is in at least BETTER_KNOWN times as many items, and at least
+# BETTER_KNOWN_MIN ("frivilighedspolitikken" in one item, "frivillighedspolitikken" in six):
+# the typo the archive has once, not a rare word that looks like a common one.
+FEW_RESULTS = 3
+BETTER_KNOWN = 5
+BETTER_KNOWN_MIN = 5
 # The words that make a question of a query and say nothing of its subject. PostgreSQL's Danish
 # stop words have "hvad", "hvem" and "hvor", not these.
 QUESTION_WORDS = frozenset(
@@ -111,6 +119,27 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
             lexeme = min(scored)[1]  # fewest edits, then alphabetical
             out[word] = _surface_form(cursor, lexeme) or lexeme
     return out
+
+
+def better_known_spelling(text: str, words: Sequence[str], tsqueries: Sequence[str]) -> str:
+    """For a query that found a few items: the query with each word that is in at most
+    FEW_RESULTS items replaced by a clearly better-known word of the archive spelt almost the
+    same ("Mente du …?"), or "" when no word has one. `tsqueries` are the words' own queries."""
+    limit = BETTER_KNOWN * FEW_RESULTS + BETTER_KNOWN_MIN
+    counts = dict(zip(words, item_frequencies(tsqueries, limit=limit), strict=True))
+    rare = [w for w in words if 0 < counts[w] <= FEW_RESULTS]
+    fixes = closest_words(rare)
+    if not fixes:
+        return ""
+    known = item_frequencies([parse_query(f).tsquery for f in fixes.values()], limit=limit)
+    better = {
+        word: fix
+        for (word, fix), n in zip(fixes.items(), known, strict=True)
+        if n >= max(BETTER_KNOWN * counts[word], BETTER_KNOWN_MIN)
+    }
+    if not better:
+        return ""
+    return " ".join(better.get(w, w) for w in text.split())
 
 
 def has_trigrams() -> bool:
