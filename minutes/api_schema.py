@@ -279,6 +279,42 @@ def openapi() -> dict[str, Any]:
                     "responses": {"200": _json("SearchResponse", "Resultaterne."), **INVALID},
                 }
             },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Forslag, mens man skriver",
+                    "description": "Søgningen med det sidste ord fuldført af ord fra "
+                    "punkternes titler (højst 8, korteste først). Et sidste ord på under tre "
+                    "bogstaver eller en søgning over 300 tegn giver ingen forslag.",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": False,
+                            "description": "Det, der er skrevet indtil nu.",
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Forslagene.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "query": {"type": "string"},
+                                            "suggestions": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
             "/api/search.csv": {
                 "get": {
                     "summary": "De første 1.000 resultater som CSV",

@@ -8,18 +8,21 @@ er midlertidigt utilgængeligt"), not called a slow search.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
 from . import exports, selectors
@@ -37,7 +40,7 @@ from .item_decisions import item_outcomes
 from .middleware import timed_out
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
-from .search_suggest import notice_links
+from .search_suggest import completions, notice_links
 from .text import danish_date
 
 TIMEOUT_MESSAGE = (
@@ -315,6 +318,29 @@ def _api_notices(request: HttpRequest, form: SearchForm, results: SearchResults)
         "unknown_case": results.unknown_case or None,
         "case_text": case_text,
     }
+
+
+# Suggestions as one types change only as the vocabulary grows: kept this long, here and in the
+# browser.
+SUGGEST_SECONDS = 600
+
+
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    """The query with its last word completed from the archive's title words, for the search
+    field's suggestions (static/js/suggest.js): `{"query": q, "suggestions": [...]}`. Any q
+    answers 200; one past 300 characters or whose last word is no word gets no suggestions."""
+    query = request.GET.get("q", "")
+    key = "suggest:" + hashlib.sha256(query[:301].encode("utf-8", "replace")).hexdigest()
+    suggestions = cache.get(key)
+    if suggestions is None:
+        suggestions = completions(query)
+        cache.set(key, suggestions, SUGGEST_SECONDS)
+    response = JsonResponse(
+        {"query": query[:300], "suggestions": suggestions},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_cache_control(response, public=True, max_age=SUGGEST_SECONDS)
+    return response
 
 
 CSV_COLUMNS = [*ITEM_COLUMNS, ("snippet_section", "Træf i afsnit"), ("snippet", "Uddrag")]
