@@ -44,7 +44,8 @@ _WORD = re.compile(r"[a-zæøåéü]+")
 # Inflections of a last part as it stands in running text, longest first: "planen" is "plan".
 INFLECTIONS = ("ernes", "erne", "enes", "ene", "ens", "ets", "ers", "en", "et", "er", "e", "s")
 LINKS = ("s", "e")
-# First parts that make derived words, not compounds (forslag, overblik, tilbud, udvalg).
+# First parts that make derived words, not compounds (forslag, overblik, tilbud, udvalg; and
+# god-: godkendelse is no kind of kendelse).
 PARTICLES = frozenset(
     [
         "af",
@@ -85,7 +86,8 @@ PARTICLES = frozenset(
         "god",
     ]
 )
-# Last parts that are also endings of derived words ("mulig-hed", "fælles-skab").
+# Last parts that are also endings of derived words ("mulig-hed", "fælles-skab", "parke-ring"),
+# and the wrong cuts of common words the dictionary allows ("bot-ilbud", "politi-kere").
 NO_HEADS = frozenset(
     [
         "dale",
