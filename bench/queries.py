@@ -218,6 +218,8 @@ def build_query_set(seed: int = 1) -> list[Query]:
     add("ae/oe/aa, to ord: boern og unge", "folding", q="boern og unge")
     for part in ("affald", "klima", "rygestop", "handicap"):
         add(f"del af sammensatte ord: {part}", "compound part", q=part)
+    for part in ("plan", "tilskud", "område"):
+        add(f"sidste led af sammensatte ord: {part}", "compound last part", q=part)
     swapped = top[0][:2] + top[0][3] + top[0][2] + top[0][4:] if len(top[0]) > 4 else top[0]
     for typo in ("frivillihedspolitik", "lokalpaln", swapped):
         add(f"stavefejl: {typo}", "typo", q=typo)

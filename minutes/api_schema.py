@@ -117,6 +117,55 @@ SEARCH_RESULT = {
     },
 }
 
+_LINKED_WORD = {
+    "type": "object",
+    "properties": {"text": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+}
+SEARCH_NOTICES = {
+    "type": "object",
+    "description": "Hvad søgningen gjorde ud over ordene, som de blev skrevet (det samme, som "
+    "søgesiden siger over resultaterne). Et felt uden indhold er null eller en tom liste.",
+    "properties": {
+        "understood": {
+            **NULLABLE_STRING,
+            "description": "Søgningen, som den blev forstået: andre stavemåder (ae/oe/aa), ord "
+            "der begynder med søgeordet, rettelser.",
+        },
+        "searched": {
+            **NULLABLE_STRING,
+            "description": "Søgningen, der blev kørt i stedet for q (en rettelse eller en "
+            "lempet søgning med OR), når q alene intet fandt.",
+        },
+        "correction": {
+            **NULLABLE_STRING,
+            "description": "Rettelsen, der blev brugt ('Viser resultater for …').",
+        },
+        "suggestions": {
+            "type": "array",
+            "items": _LINKED_WORD,
+            "description": "Forslag ('Mente du …?') med adressen på den samme søgning i JSON.",
+        },
+        "relaxed_words": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Ordene i en lempet søgning: punkter med mindst ét af dem.",
+        },
+        "dropped_words": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Ord, den lempede søgning udelod (ukendte eller i de fleste punkter).",
+        },
+        "unknown_case": {
+            **NULLABLE_STRING,
+            "description": "Et sagsnummer, arkivet ikke har.",
+        },
+        "case_text": {
+            "oneOf": [_LINKED_WORD, {"type": "null"}],
+            "description": "Søgningen efter det ukendte sagsnummers cifre i al tekst.",
+        },
+    },
+}
+
 SEARCH_RESPONSE = {
     "type": "object",
     "properties": {
@@ -127,6 +176,7 @@ SEARCH_RESPONSE = {
         "explanation": NULLABLE_STRING,
         "cases": {"type": "array", "items": {"type": "object"}},
         "redirect": {"type": ["string", "null"], "format": "uri"},
+        "notices": {"$ref": "#/components/schemas/SearchNotices"},
         "page": {"type": "integer"},
         "pages": {"type": "integer"},
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
@@ -229,6 +279,42 @@ def openapi() -> dict[str, Any]:
                     "responses": {"200": _json("SearchResponse", "Resultaterne."), **INVALID},
                 }
             },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Forslag, mens man skriver",
+                    "description": "Søgningen med det sidste ord fuldført af ord fra "
+                    "punkternes titler (højst 8, korteste først). Et sidste ord på under tre "
+                    "bogstaver eller en søgning over 300 tegn giver ingen forslag.",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": False,
+                            "description": "Det, der er skrevet indtil nu.",
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Forslagene.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "query": {"type": "string"},
+                                            "suggestions": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
             "/api/search.csv": {
                 "get": {
                     "summary": "De første 1.000 resultater som CSV",
@@ -281,6 +367,7 @@ def openapi() -> dict[str, Any]:
                 "Item": ITEM,
                 "SearchResult": SEARCH_RESULT,
                 "SearchResponse": SEARCH_RESPONSE,
+                "SearchNotices": SEARCH_NOTICES,
                 "TrailStep": TRAIL_STEP,
                 "CaseTrail": CASE_TRAIL,
                 "CommitteeItems": COMMITTEE_ITEMS,

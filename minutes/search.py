@@ -28,7 +28,8 @@ When the words find little, search does more, each step only when the one before
 a query that finds a page costs nothing extra (issue 13): under a page, the compounds its words
 begin (`search_query`); nothing at all, the archive's nearest words for the words it does not
 know ("Mente du …?", used when they find items), then the telling words, any of them, items with
-more and rarer ones first (`search_suggest`; `_rescued` below). SearchResults says what it did.
+more and rarer ones first (`search_suggest`; `_rescued` below); a few items, a clearly
+better-known spelling offered ("Mente du …?", not used). SearchResults says what it did.
 """
 
 from __future__ import annotations
@@ -61,7 +62,14 @@ from .search_query import (
 )
 from .search_rows import ranked_rows
 from .search_snippets import item_url, plain_snippet, result_rows, snippets
-from .search_suggest import QUESTION_WORDS, archive_items, closest_words, item_frequencies
+from .search_suggest import (
+    FEW_RESULTS,
+    QUESTION_WORDS,
+    archive_items,
+    better_known_spelling,
+    closest_words,
+    item_frequencies,
+)
 
 CONFIG = SEARCH_CONFIG
 # Counts and facets are exact when the sample predicts at most EXACT_LIMIT matches, and, with
@@ -450,6 +458,13 @@ def run_search(params: dict[str, Any]) -> SearchResults:
     search, facets = _widened(text, found, params, *_counted(parsed, params))
     if not search.count and not whole:
         search, facets = _rescued(text, params, results) or (search, facets)
+    elif (search.count or 0) <= FEW_RESULTS and not whole and _only_plain_words(text):
+        # A word's own query; stop words have none and are left as they are.
+        singles = {w: parse_query(w).tsquery for w in dict.fromkeys(plain_words(text))}
+        singles = {w: q for w, q in singles.items() if q}
+        if len(singles) <= RESCUE_WORDS:
+            better = better_known_spelling(text, list(singles), list(singles.values()))
+            results.suggestions = [better] if better else []
     parsed = search.parsed
     results.items = RankedItems(search, search.count or 0)
     results.count = search.count or 0

@@ -203,6 +203,33 @@ def spelling_variants(text: str) -> list[str]:
 _FAMILY_ENDINGS = (("endes", "endt"), ("ende", "endt"), ("dt", "de"), ("ede", "e"), ("et", "e"))
 
 
+# Strong verbs change their vowel: udsætte, udsættes, udsættelse stem to 'udsæt', udsat and
+# udsatte to 'udsat'; neither stem begins the other. A word ending in one form of these verbs
+# (with whatever before it: ud-, fast-, ned-, fore-) also searches its other form, at once
+# (the table is the check): "udsat" finds "udsættes", "udsættelse" finds "udsat".
+_VOWEL_FAMILIES = (
+    (("sættelsen", "sættelse", "sættes", "sætter", "sætte"), "sat", ("satte", "sat")),
+    (("læggelse", "lægges", "lægger", "lægge"), "lagt", ("lagde", "lagt")),
+    (("vælges", "vælger", "vælge"), "valgt", ("valgte", "valgt")),
+    (("skydelse", "skydes", "skyder", "skyde"), "skudt", ("skudt",)),
+)
+
+
+def vowel_family_forms(word: str) -> list[str]:
+    """The other form of a strong verb's family ("udsættes" → "udsat", "udsat" → "udsætte")."""
+    lowered = word.lower()
+    if not lowered.isalpha():
+        return []
+    for present, past, past_forms in _VOWEL_FAMILIES:
+        for ending in present:
+            if lowered.endswith(ending):
+                return [lowered[: -len(ending)] + past]
+        for ending in past_forms:
+            if lowered.endswith(ending):
+                return [lowered[: -len(ending)] + present[-1]]
+    return []
+
+
 def family_forms(word: str) -> list[str]:
     """The sibling forms of a verb form whose stem the stemmer may cut differently."""
     lowered = word.lower()
@@ -322,6 +349,10 @@ def parse_query(text: str, cases: Sequence[Case] = (), *, expand: bool = False) 
                 for sibling in family_forms(token.text):
                     pieces.append(_FAMILY_PIECE)
                     values = [*values, sibling, token.text, token.text]
+                    typed.append(sibling)
+                for sibling in vowel_family_forms(token.text):
+                    pieces.append(f"websearch_to_tsquery('{CONFIG}', %s)")
+                    values = [*values, sibling]
                     typed.append(sibling)
             if token.kind == "word" and not token.negated:
                 compound_stems = list(dict.fromkeys(stems[v] for v in values if v in stems))

@@ -1,9 +1,10 @@
-"""What search does when the words as typed find nothing: "Mente du …?" from the archive's own
-vocabulary, and relaxed queries (the words the archive knows, any of them).
+"""What search does when the words as typed find nothing or very little: "Mente du …?" from the
+archive's own vocabulary, and relaxed queries (the words the archive knows, any of them).
 
-Everything here runs only for a query that found nothing, so its cost never touches the common
-case: a few index lookups per word of the query, and one trigram lookup in the vocabulary (the
-title words of every item, migration 0014) per word the archive does not know.
+Everything here runs only for a query that found nothing or at most FEW_RESULTS items, so its
+cost never touches the common case: a few index lookups per word of the query, and one trigram
+lookup in the vocabulary (the title words of every item, migration 0014) per word the archive
+does not know or hardly knows.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from typing import Any
 from django.db import connection
 
 from .highlight import START, STOP
-from .search_query import CONFIG
+from .search_query import CONFIG, parse_query, spelling_variants
 
 # The vocabulary's nearest words by trigram similarity that are weighed by edit distance.
 CANDIDATES = 12
+# A query that finds at most FEW_RESULTS items is offered a word of the archive that is spelt
+# almost the same and is in at least BETTER_KNOWN times as many items, and at least
+# BETTER_KNOWN_MIN ("frivilighedspolitikken" in one item, "frivillighedspolitikken" in six):
+# the typo the archive has once, not a rare word that looks like a common one.
+FEW_RESULTS = 3
+BETTER_KNOWN = 5
+BETTER_KNOWN_MIN = 5
 # The words that make a question of a query and say nothing of its subject. PostgreSQL's Danish
 # stop words have "hvad", "hvem" and "hvor", not these.
 QUESTION_WORDS = frozenset(
@@ -109,8 +117,29 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
             if not scored:
                 continue
             lexeme = min(scored)[1]  # fewest edits, then alphabetical
-            out[word] = _surface_form(cursor, lexeme) or lexeme
+            out[word] = surface_forms(cursor, [lexeme])[0] or lexeme
     return out
+
+
+def better_known_spelling(text: str, words: Sequence[str], tsqueries: Sequence[str]) -> str:
+    """For a query that found a few items: the query with each word that is in at most
+    FEW_RESULTS items replaced by a clearly better-known word of the archive spelt almost the
+    same ("Mente du …?"), or "" when no word has one. `tsqueries` are the words' own queries."""
+    limit = BETTER_KNOWN * FEW_RESULTS + BETTER_KNOWN_MIN
+    counts = dict(zip(words, item_frequencies(tsqueries, limit=limit), strict=True))
+    rare = [w for w in words if 0 < counts[w] <= FEW_RESULTS]
+    fixes = closest_words(rare)
+    if not fixes:
+        return ""
+    known = item_frequencies([parse_query(f).tsquery for f in fixes.values()], limit=limit)
+    better = {
+        word: fix
+        for (word, fix), n in zip(fixes.items(), known, strict=True)
+        if n >= max(BETTER_KNOWN * counts[word], BETTER_KNOWN_MIN)
+    }
+    if not better:
+        return ""
+    return " ".join(better.get(w, w) for w in text.split())
 
 
 def has_trigrams() -> bool:
@@ -139,17 +168,74 @@ def _candidates_sql(stem: str, *, trigrams: bool) -> tuple[str, list[Any]]:
     )
 
 
-def _surface_form(cursor, lexeme: str) -> str | None:
-    """The word as a title prints it (the first item whose title line has the lexeme)."""
+def surface_forms(cursor, lexemes: Sequence[str]) -> list[str | None]:
+    """Each lexeme as a title prints it (in the first item whose title line has it), or None;
+    one statement for all of them."""
+    if not lexemes:
+        return []
     cursor.execute(
-        "SELECT ts_headline(%s, i.title, to_tsquery('simple', quote_literal(%s)), %s) "
+        "SELECT (SELECT ts_headline(%s, i.title, to_tsquery('simple', quote_literal(l.word)), %s) "
         "FROM minutes_itemsearch s JOIN minutes_agendaitem i ON i.id = s.item_id "
-        "WHERE s.title_vector @@ to_tsquery('simple', quote_literal(%s)) LIMIT 1",
-        [CONFIG, lexeme, f"StartSel={START}, StopSel={STOP}, HighlightAll=true", lexeme],
+        "WHERE s.title_vector @@ to_tsquery('simple', quote_literal(l.word)) LIMIT 1) "
+        "FROM unnest(%s::text[]) WITH ORDINALITY AS l (word, n) ORDER BY l.n",
+        [CONFIG, f"StartSel={START}, StopSel={STOP}, HighlightAll=true", list(lexemes)],
     )
-    row = cursor.fetchone()
-    marked = re.search(f"{START}([^{STOP}]+){STOP}", row[0]) if row else None
-    return marked[1].lower() if marked else None
+    out: list[str | None] = []
+    for (marked_title,) in cursor.fetchall():
+        marked = re.search(f"{START}([^{STOP}]+){STOP}", marked_title) if marked_title else None
+        out.append(marked[1].lower() if marked else None)
+    return out
+
+
+# --- Suggestions as one types -------------------------------------------------------------------
+
+# The word being typed (the query's last) is completed from the vocabulary when it has at least
+# COMPLETE_MIN letters (shorter ones begin too many words to say anything), up to COMPLETE_MAX.
+COMPLETE_MIN = 3
+COMPLETE_MAX = 40
+COMPLETIONS = 8
+# The words that begin so, in the prefix index's order, of which the shortest are offered.
+COMPLETE_SCAN = 400
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*)$")
+
+
+def completions(text: str) -> list[str]:
+    """The query with its last word completed by the archive's title words that begin so (or
+    whose stem the word has: "lokalplanen" → lokalplan), shortest first, as titles print them;
+    [] when the last word is no word of COMPLETE_MIN to COMPLETE_MAX letters."""
+    # A space after the last word: it is finished, nothing to complete.
+    typed = _LAST_WORD.search(text) if len(text) <= 300 else None
+    if typed is None or not COMPLETE_MIN <= len(typed[1]) <= COMPLETE_MAX:
+        return []
+    word = typed[1].lower()
+    prefixes = list(dict.fromkeys(spelling_variants(word)))[:4]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (tsvector_to_array(to_tsvector('{CONFIG}', %s)))[1]", [word])
+        stem = cursor.fetchone()[0]
+        branches = " UNION ALL ".join(
+            ["(SELECT word FROM minutes_searchword WHERE word LIKE %s LIMIT %s)"] * len(prefixes)
+        )
+        params: list[Any] = []
+        for prefix in prefixes:
+            params += [_like_prefix(prefix), COMPLETE_SCAN]
+        cursor.execute(
+            f"SELECT DISTINCT word, length(word) FROM ({branches}) AS found "
+            "ORDER BY length(word), word LIMIT %s",
+            [*params, COMPLETIONS],
+        )
+        lexemes = [w for w, _length in cursor.fetchall()]
+        if stem and stem not in lexemes and len(stem) >= COMPLETE_MIN:
+            cursor.execute("SELECT 1 FROM minutes_searchword WHERE word = %s", [stem])
+            if cursor.fetchone():
+                lexemes = [stem, *lexemes][:COMPLETIONS]
+        shown = surface_forms(cursor, lexemes)
+    head = text[: typed.start(1)]
+    words = list(dict.fromkeys(form or lexeme for form, lexeme in zip(shown, lexemes, strict=True)))
+    return [head + w for w in words if w != word]
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def notice_links(results, query_string) -> dict[str, Any]:

@@ -8,18 +8,21 @@ er midlertidigt utilgængeligt"), not called a slow search.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
 from . import exports, selectors
@@ -37,7 +40,7 @@ from .item_decisions import item_outcomes
 from .middleware import timed_out
 from .models import AgendaItem
 from .search import PAGE_SIZE, SearchResults, item_url, result_rows, run_search
-from .search_suggest import notice_links
+from .search_suggest import completions, notice_links
 from .text import danish_date
 
 TIMEOUT_MESSAGE = (
@@ -249,6 +252,7 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
         "redirect": request.build_absolute_uri(results.redirect_to.get_absolute_url())
         if results.redirect_to
         else None,
+        "notices": _api_notices(request, form, results),
         "page": 1,
         "pages": 0,
         "results": [],
@@ -288,6 +292,55 @@ def _api_payload(request: HttpRequest, form: SearchForm, results: SearchResults)
         },
     )
     return payload
+
+
+def _api_notices(request: HttpRequest, form: SearchForm, results: SearchResults) -> dict:
+    """What the search did besides the query as typed, as the page says it above the results
+    (includes/search_notices.html), each link the same search in JSON with another query."""
+
+    def api_url(query: str) -> str:
+        return request.build_absolute_uri(
+            reverse("minutes:search_api") + "?" + _query_string(form, q=query)
+        )
+
+    case_text = None
+    if results.unknown_case:
+        digits = notice_links(results, lambda q: q).get("case_text")
+        if digits:
+            case_text = {"text": digits["text"], "url": api_url(digits["query"])}
+    return {
+        "understood": results.understood or None,
+        "searched": results.searched or None,
+        "correction": results.correction or None,
+        "suggestions": [{"text": s, "url": api_url(s)} for s in results.suggestions],
+        "relaxed_words": results.relaxed_words,
+        "dropped_words": results.dropped_words,
+        "unknown_case": results.unknown_case or None,
+        "case_text": case_text,
+    }
+
+
+# Suggestions as one types change only as the vocabulary grows: kept this long, here and in the
+# browser.
+SUGGEST_SECONDS = 600
+
+
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    """The query with its last word completed from the archive's title words, for the search
+    field's suggestions (static/js/suggest.js): `{"query": q, "suggestions": [...]}`. Any q
+    answers 200; one past 300 characters or whose last word is no word gets no suggestions."""
+    query = request.GET.get("q", "")
+    key = "suggest:" + hashlib.sha256(query[:301].encode("utf-8", "replace")).hexdigest()
+    suggestions = cache.get(key)
+    if suggestions is None:
+        suggestions = completions(query)
+        cache.set(key, suggestions, SUGGEST_SECONDS)
+    response = JsonResponse(
+        {"query": query[:300], "suggestions": suggestions},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_cache_control(response, public=True, max_age=SUGGEST_SECONDS)
+    return response
 
 
 CSV_COLUMNS = [*ITEM_COLUMNS, ("snippet_section", "Træf i afsnit"), ("snippet", "Uddrag")]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("soeg/feed/", search_views.search_feed, name="search_feed"),
     path("api/search", search_views.search_api, name="search_api"),
     path("api/search.csv", search_views.search_csv, name="search_csv"),
+    path("api/suggest", search_views.search_suggest, name="search_suggest"),
     path("api/", exports.api_docs, name="api_docs"),
     path("api/openapi.json", api_schema.openapi_json, name="openapi"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -43,6 +43,18 @@ def empty_page_cache():
 
 
 @pytest.fixture
+def development_documents():
+    """The development documents `make run` loads besides the seeds (the session has those)."""
+    from minutes.services.ingestion import ingest_file
+
+    for relative, municipality in MANIFEST.items():
+        if relative in SEEDS:
+            continue
+        path = FIXTURES / relative
+        ingest_file(data=path.read_bytes(), file_name=path.name, municipality=municipality)
+
+
+@pytest.fixture
 def staff_client(client, django_user_model):
     """A logged-in admin (superuser) for the upload pages."""
     # No password: force_login needs none, and hashing one costs a second per test.

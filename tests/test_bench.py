@@ -144,6 +144,7 @@ def test_load_query_set_and_pages_give_every_figure(files, tmp_path):
         "sort",
         "folding",
         "compound part",
+        "compound last part",
         "typo",
         "question",
     }

@@ -166,7 +166,7 @@ QUERY_NAMES = [
 # The parameter a pattern lives on; most of its requests carry it.
 MAIN_PARAMETER = {
     "search": "q", "search_feed": "q", "search_api": "q", "search_csv": "q", "meeting": "fremhaev",
-    "sitemap": "p", "sitemap_section": "p",
+    "sitemap": "p", "sitemap_section": "p", "search_suggest": "q",
 }  # fmt: skip
 BROKEN_QUERY = ["%", "%zz", "%FF", "%C0%80", "%ED%A0%80", "%E2%82", "&&", "=", "=x", "q", ";", "+"]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES, MANIFEST, SEEDS
 from tests.search_judged.scoring import QUERIES, evaluate, table
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +26,8 @@ FLOORS = {
     "case": 0.95,
     "name": 0.95,
     "phrase": 0.95,
+    "part": 0.85,
 }
-
-
-@pytest.fixture
-def development_documents():
-    """The development documents `make run` loads besides the seeds (the session has those)."""
-    from minutes.services.ingestion import ingest_file
-
-    for relative, municipality in MANIFEST.items():
-        if relative in SEEDS:
-            continue
-        path = FIXTURES / relative
-        ingest_file(data=path.read_bytes(), file_name=path.name, municipality=municipality)
 
 
 def test_the_judged_set_covers_every_category_with_enough_queries():

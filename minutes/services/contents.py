@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from minutes.compounds import compound_parts
 from minutes.models import (
     AgendaItem,
     Attachment,
@@ -241,7 +242,9 @@ SEARCH_TEXT_FIELDS = ("text_a", "text_b", "text_c", "text_d")
 
 def search_text(item: Item, committee_name: str) -> dict[str, str]:
     """Split an item's text by weight: title A; Indstilling and decisions B; Resume and
-    Sagsfremstilling C; everything else D."""
+    Sagsfremstilling C; everything else D, and last in D the last parts of the compound words
+    of A–C ("plan" for "lokalplanen", minutes.compounds), so a search for a part finds the
+    compounds below the items with the part as a word."""
     b, c, d = [], [], []
     for section in item.sections:
         heading = section.heading.lower()
@@ -251,12 +254,18 @@ def search_text(item: Item, committee_name: str) -> dict[str, str]:
         target.append(f"{section.heading}\n{section.text}" if section.heading else section.text)
     for decision in item.decisions:
         b.append(f"{decision.body}\n{decision.text}")
+    # The parts of the compounds of title, Indstilling, decisions, Resume and Sagsfremstilling:
+    # not of the other sections and bilag, whose far more text would cost ingestion ~4.5 times
+    # as much for little (README, Search).
+    parts = compound_parts([item.title, *b, *c])
     d.extend(item.attachments)
     # The text of attachments that came with the document: searchable at the lowest weight.
     d.extend(f.text for f in item.attachment_files if f.text)
     # The committee's name is searchable at the lowest weight, not in the title line: there it
     # put every item of "Socialudvalget" in the title tier of a search for it (issue 13).
     d.append(committee_name)
+    if parts:
+        d.append(" ".join(parts))
     return {
         "text_a": "\n".join(filter(None, [item.title, item.case_number or ""])),
         "text_b": "\n\n".join(b),

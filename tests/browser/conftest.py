@@ -138,6 +138,17 @@ def axe_violations(page, axe_source: str) -> list[str]:
     ]
 
 
+# The one script a page may ship: the search field's suggestions, an external file the page
+# works without (static/js/suggest.js). No inline script anywhere (the CSP forbids it).
+ENHANCEMENTS = ("/js/suggest",)
+
+
+def unexpected_scripts(page) -> list[str]:
+    """The page's scripts other than the progressive enhancements (inline ones as "inline")."""
+    sources = page.eval_on_selector_all("script", "all => all.map(s => s.getAttribute('src'))")
+    return [s or "inline" for s in sources if not s or not any(e in s for e in ENHANCEMENTS)]
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
