@@ -130,6 +130,15 @@ def file_by_file(files: list[BatchFile]) -> list[IngestResult | IngestError]:
     return results
 
 
+def one_by_one_then_undone(files: list[BatchFile]) -> tuple[list, dict]:
+    """The results and the archive of ingesting `files` file by file, rolled back after."""
+    before = transaction.savepoint()
+    expected = file_by_file(files)
+    archive = archive_by_natural_keys()
+    transaction.savepoint_rollback(before)
+    return expected, archive
+
+
 def test_a_batch_gives_the_archive_and_the_results_of_ingesting_file_by_file():
     files = mixed_files()
     before = transaction.savepoint()
@@ -155,10 +164,7 @@ def test_batches_read_ahead_by_other_processes_give_the_same_archive_and_results
     # one is written: the same results and archive as file by file, every file with its
     # municipality given read ahead, the others read by the writer.
     files = mixed_files()
-    before = transaction.savepoint()
-    expected = file_by_file(files)
-    expected_archive = archive_by_natural_keys()
-    transaction.savepoint_rollback(before)
+    expected, expected_archive = one_by_one_then_undone(files)
 
     batches = list(parsed_ahead([files[:12], files[12:]], processes=2))
     assert [len(b) for b in batches] == [12, len(files) - 12]
@@ -175,10 +181,7 @@ def test_batches_read_ahead_by_other_processes_give_the_same_archive_and_results
 
 def test_a_batch_the_database_refuses_is_rolled_back_and_its_files_go_in_one_by_one():
     files = mixed_files()
-    before = transaction.savepoint()
-    expected = file_by_file(files)
-    expected_archive = archive_by_natural_keys()
-    transaction.savepoint_rollback(before)
+    expected, expected_archive = one_by_one_then_undone(files)
 
     def refuse(name: str) -> None:
         if name == "items":
