@@ -20,10 +20,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 
+from minutes.models import Municipality
 from minutes.parsing import budget
 from minutes.parsing.worker import read_or_none
 from minutes.services.batch import BatchFile
-from minutes.services.reading import given_municipality
+from minutes.services.reading import IngestError, given_municipality
 
 
 def parsed_ahead(
@@ -42,24 +43,33 @@ def parsed_ahead(
     # not the caller's main module (its default): each worker starts as a fork with it loaded.
     context.set_forkserver_preload(["minutes.parsing.worker"])
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        names: dict[object, str | None] = {}
         ahead: list[tuple[list[BatchFile], list[Future | None]]] = []
         for batch in batches:
-            ahead.append((batch, [_submit(pool, file, limit) for file in batch]))
+            ahead.append((batch, [_submit(pool, file, limit, names) for file in batch]))
             if len(ahead) > 1:
                 yield _collect(*ahead.pop(0))
         while ahead:
             yield _collect(*ahead.pop(0))
 
 
-def _submit(pool: ProcessPoolExecutor, file: BatchFile, limit: float) -> Future | None:
+def _submit(
+    pool: ProcessPoolExecutor, file: BatchFile, limit: float, names: dict[object, str | None]
+) -> Future | None:
+    """The file's reading, started; None when the writer is to read it (see the module)."""
     if file.municipality is None or not file.data:
         return None
-    try:
-        municipality = given_municipality(file.file_name, file.municipality, None)
-    except Exception:  # noqa: BLE001 - the writer reports an unknown municipality
+    # The archive's name for the given municipality, looked up once per import.
+    key = file.municipality.pk if isinstance(file.municipality, Municipality) else file.municipality
+    if key not in names:
+        try:
+            municipality = given_municipality(file.file_name, file.municipality, None)
+        except IngestError:  # an unknown municipality: the writer reports it
+            municipality = None
+        names[key] = municipality.name if municipality else None
+    if names[key] is None:
         return None
-    name = municipality.name if municipality else None
-    return pool.submit(read_or_none, file.data, file.file_name, name, limit)
+    return pool.submit(read_or_none, file.data, file.file_name, names[key], limit)
 
 
 def _collect(batch: list[BatchFile], futures: list[Future | None]) -> list[BatchFile]:
