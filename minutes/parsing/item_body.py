@@ -164,6 +164,7 @@ def case_number_before(candidate: Candidate, lines: list[Line], claimed: set[int
 # line stay under 160, a lettered sub-item opens with its letter.
 _LONGEST_HEADING = 200
 _OPENING_WORDS = ("beslutning", "afgørelse", "protokol")
+_SPACE_RUN = re.compile(r"\s\s")
 
 
 def _prose(stripped: str) -> bool:
@@ -173,7 +174,7 @@ def _prose(stripped: str) -> bool:
         and ":" not in stripped[:62]
         and not (stripped[1:2] == "." and stripped[0].islower())
         and not stripped[:12].lower().startswith(_OPENING_WORDS)
-        and len(" ".join(stripped.split())) > _LONGEST_HEADING
+        and (not _SPACE_RUN.search(stripped) or len(" ".join(stripped.split())) > _LONGEST_HEADING)
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from ..model import ParsedDocument, ParseError
@@ -78,8 +78,10 @@ class Reader:
     read: Callable[..., ParsedDocument]
 
 
-def _registry() -> list[Reader]:
-    # Imported here so a reader module may import from this package without a cycle.
+@cache
+def _registry() -> tuple[Reader, ...]:
+    # Imported here so a reader module may import from this package without a cycle; built
+    # once per process (it was built again for every file).
     from . import general
 
     readers: list[Reader] = []
@@ -87,7 +89,7 @@ def _registry() -> list[Reader]:
         module: Any = __import__(f"{__name__}.{module_name}", fromlist=["READER"])
         readers.append(module.READER)
     readers += general.READERS
-    return readers
+    return tuple(readers)
 
 
 # Family readers, most specific first; the general readers (`general.READERS`) come last.
