@@ -48,10 +48,8 @@ class BatchFile:
     meeting_date: date | None = None
     kind: Kind | None = None
     accept_problems: bool = False
-    # The file's reading when it was done ahead (minutes.services.parse_ahead), else None;
-    # or why that reading was refused for running out of time (the writer does not retry it).
+    # The file's reading when it was done ahead (minutes.services.parse_ahead), else None.
     parsed: ParsedDocument | None = None
-    over_time: str | None = None
 
     @property
     def corrections(self) -> dict:
@@ -100,9 +98,6 @@ def ingest_batch(
             alone[index] = None
             continue
         seen_shas.add(sha)
-        if file.over_time:
-            results[index] = IngestError(file.file_name, file.over_time)
-            continue
         try:
             prepared = prepare(
                 data=file.data,
