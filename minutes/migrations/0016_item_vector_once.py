@@ -10,39 +10,18 @@ The functions are loaded from minutes/sql/item_search.sql, which holds the curre
 of every function of the search table (until now spread over migrations 0004–0014).
 """
 
+from importlib import import_module
 from pathlib import Path
 
 from django.db import migrations, models
 
 SQL = (Path(__file__).resolve().parent.parent / "sql" / "item_search.sql").read_text("utf-8")
 
-# Back to the functions as 0008 and 0014 left them, reading the item's own vector.
-REVERSE = r"""
-CREATE OR REPLACE FUNCTION minutes_itemsearch_refresh(ids bigint[]) RETURNS void
-LANGUAGE sql AS $fn$
-    INSERT INTO minutes_itemsearch AS s (
-        item_id, date, year, municipality_id, committee_id, case_id, outcomes, closed, sample,
-        title_vector, lead_vector, vector)
-    SELECT i.id, m.date, extract(year FROM m.date)::smallint, c.municipality_id, c.id,
-           i.case_id,
-           coalesce((SELECT array_agg(DISTINCT d.outcome ORDER BY d.outcome)
-                     FROM minutes_decision d WHERE d.item_id = i.id AND d.this_meeting),
-                    '{}'),
-           i.closed, (hashint8(i.id) & 1023)::smallint,
-           ts_filter(i.search_vector, '{a}'),
-           ts_filter(i.search_vector, '{a,b}'),
-           i.search_vector
-    FROM minutes_agendaitem i
-    JOIN minutes_meeting m ON m.id = i.meeting_id
-    JOIN minutes_committee c ON c.id = m.committee_id
-    WHERE i.id = ANY (ids)
-    ON CONFLICT (item_id) DO UPDATE SET
-        date = excluded.date, year = excluded.year, municipality_id = excluded.municipality_id,
-        committee_id = excluded.committee_id, case_id = excluded.case_id,
-        outcomes = excluded.outcomes, closed = excluded.closed,
-        title_vector = excluded.title_vector, lead_vector = excluded.lead_vector,
-        vector = excluded.vector
-$fn$;
+# Back to the functions as 0008 and 0014 left them, reading the item's own vector: 0008's
+# refresh function as it is, and the vocabulary trigger's function as 0014 defined it.
+REVERSE = (
+    import_module("minutes.migrations.0008_tier_vectors_from_item_vector").FORWARD
+    + r"""
 CREATE OR REPLACE FUNCTION minutes_searchword_add() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -56,6 +35,7 @@ END
 $fn$;
 DROP FUNCTION IF EXISTS minutes_item_vector(text, text, text, text);
 """
+)
 
 
 class Migration(migrations.Migration):
