@@ -39,8 +39,9 @@ class Municipality(models.Model):
 
 
 class Committee(models.Model):
+    # Indexed by committee_unique_slug/_name, which lead with it.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="committees"
+        Municipality, on_delete=models.PROTECT, related_name="committees", db_index=False
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
@@ -95,7 +96,10 @@ class Meeting(models.Model):
         MINUTES = "minutes", "Referat"
         AGENDA = "agenda", "Dagsorden"
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    # Indexed by meeting_unique_date_kind, which leads with it.
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", db_index=False
+    )
     date = models.DateField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MINUTES)
     term = models.CharField(max_length=20, blank=True)
@@ -154,7 +158,10 @@ class Attendance(models.Model):
         ABSENT = "absent", "Afbud"
         SUBSTITUTE = "substitute", "Stedfortræder"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    # Indexed by attendance_unique_person, which leads with it (no second index to write).
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     party = models.CharField(max_length=3, blank=True)
@@ -169,7 +176,10 @@ class Attendance(models.Model):
 
 
 class Case(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
+    # Indexed by case_unique_number, which leads with it.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     number = models.CharField(max_length=60, help_text="Sagsnummer som trykt")
     normalised = models.CharField(max_length=60)
 
@@ -200,7 +210,10 @@ def _weighted(field: str, weight: str) -> SearchVector:
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    # Indexed by item_unique_position, which leads with it (no second index to write).
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=500)
@@ -245,7 +258,10 @@ class AgendaItem(models.Model):
 
 
 class Section(models.Model):
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="sections")
+    # Indexed by section_unique_position, which leads with it (no second index to write).
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="sections", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=200, blank=True)
     text = models.TextField()
@@ -267,7 +283,10 @@ class Decision(models.Model):
         REFERRED = "referred", "Oversendt"
         OTHER = "other", "Andet"
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    # Indexed by decision_unique_position, which leads with it (no second index to write).
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="decisions", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     body = models.CharField(max_length=200, help_text="Det besluttende organ")
     date = models.DateField(null=True, blank=True)
@@ -295,7 +314,10 @@ class Vote(models.Model):
         ABSTAIN = "abstain", "Undlod at stemme"
         ABSENT = "absent", "Fraværende"
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    # Indexed by vote_unique_position, which leads with it (no second index to write).
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     party = models.CharField(max_length=3)
     count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -309,7 +331,10 @@ class Vote(models.Model):
 
 
 class Attachment(models.Model):
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
+    # Indexed by attachment_unique_position, which leads with it (no second index to write).
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
     # An attachment that came inside the meeting's package (SBSYS/Acadre zip): its path in the
@@ -327,8 +352,9 @@ class Attachment(models.Model):
 class Document(models.Model):
     """A published document that is not minutes, e.g. budget remarks."""
 
+    # Indexed by document_unique_slug, which leads with it.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="documents"
+        Municipality, on_delete=models.PROTECT, related_name="documents", db_index=False
     )
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200)
@@ -352,7 +378,10 @@ class Document(models.Model):
 
 
 class DocumentSection(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    # Indexed by docsection_unique_position, which leads with it.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="sections", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=300, blank=True)
     level = models.PositiveSmallIntegerField(default=1)
@@ -491,7 +520,7 @@ class StagedUpload(models.Model):
     never trusts content posted back by the browser. Deleted in the transaction that ingests
     it (and records it in the upload log), or with its abandoned batch."""
 
-    batch = models.UUIDField(db_index=True)
+    batch = models.UUIDField()  # indexed by staged_unique_position, which leads with it
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -533,11 +562,20 @@ class ItemSearch(models.Model):
     )
     date = models.DateField()
     year = models.SmallIntegerField()
+    # Both indexed by the (…, date) indexes below, which lead with them.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Municipality,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     committee = models.ForeignKey(
-        Committee, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Committee,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     case = models.ForeignKey(
         Case, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
