@@ -42,11 +42,10 @@ from .items import Candidate, title_case_number
 from .model import Decision, Item, ParsedDocument, Section
 from .noise import SIGNATURE_HEADING, Line
 from .vocabulary import (
-    CLOSED_PART,
     NO_DECISION,
-    OPEN_PART,
     RECOMMENDATION_TITLES,
     SIGNATURE_TITLES,
+    part_marker,
 )
 
 
@@ -54,10 +53,9 @@ def closed_parts(lines: list[Line]) -> list[bool]:
     closed = False
     marks: list[bool] = []
     for line in lines:
-        if CLOSED_PART.match(line.stripped):
-            closed = True
-        elif OPEN_PART.match(line.stripped):
-            closed = False
+        marker = part_marker(line.stripped)
+        if marker is not None:
+            closed = marker
         marks.append(closed)
     return marks
 
@@ -129,11 +127,7 @@ def parse_item(
             if SIGNATURE_HEADING.match(line.stripped) and position > 0:
                 content = content[:position]
                 break
-    content = [
-        line
-        for line in content
-        if not CLOSED_PART.match(line.stripped) and not OPEN_PART.match(line.stripped)
-    ]
+    content = [line for line in content if part_marker(line.stripped) is None]
     _read_body(item, content, doc)
     return item
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of text; `no` is its 1-based line number, `page` its 1-based page if known."""
 
@@ -35,6 +35,9 @@ def split_lines(text: str) -> list[Line]:
     page = 1
     lines: list[Line] = []
     for number, raw in enumerate(text.split("\n"), 1):
+        if "\f" not in raw:  # most lines: no page break to split on
+            lines.append(Line(number, page if paged else None, raw.rstrip()))
+            continue
         parts = raw.split("\f")
         for index, part in enumerate(parts):
             if index:
@@ -108,6 +111,11 @@ BOILERPLATE = {
     "vis bilag",
 }
 RULE_LINE = re.compile(r"^[\s_\-–—=.·•*]{3,}$")
+# The first characters (lowered) PAGE_LINE and RULE_LINE can open a stripped line with, and
+# the longest boilerplate line (lowering never shortens a text, so a longer line is none).
+_PAGE_LINE_FIRST = frozenset("-spſ")  # ſ: IGNORECASE matches it for s
+_RULE_FIRST = frozenset("_-–—=.·•*")
+_LONGEST_BOILERPLATE = max(map(len, BOILERPLATE))
 SIGNATURE_HEADING = re.compile(
     r"^(?:underskriftsblad|underskriftsside|underskrifter|underskrift(?:er)?\s*:?|"
     r"underskrevet af|protokollen underskrevet|godkendt og underskrevet)\s*:?\s*$",
@@ -132,11 +140,14 @@ def drop_noise(lines: list[Line], *, running: bool = True) -> list[Line]:
         if line.text == "\f":
             kept.append(line)
             continue
-        lowered = stripped.lower().rstrip(" :»›>«‹<")
+        # Each test only where it can hold (most lines are text): a page line opens with
+        # "-", "side", "page" or "s.", a rule line with a rule character, boilerplate is short.
+        first = stripped[:1].lower()
+        core = stripped.rstrip(" :»›>«‹<")
         if (
-            PAGE_LINE.match(stripped)
-            or lowered in BOILERPLATE
-            or (RULE_LINE.match(stripped) and stripped)
+            (first in _PAGE_LINE_FIRST and PAGE_LINE.match(stripped))
+            or (len(core) <= _LONGEST_BOILERPLATE and core.lower() in BOILERPLATE)
+            or (first in _RULE_FIRST and RULE_LINE.match(stripped))
         ):
             kept.append(Line(line.no, line.page, ""))
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .headings import BARE_NUMBER, WEAK_HEADING
 from .items import title_after
 from .noise import TOC_HEADING, TOC_LEADER, Line, is_toc_entry
-from .vocabulary import CLOSED_PART, ITEM_HEADING
+from .vocabulary import ITEM_HEADING, part_marker
 
 
 def drop_toc(lines: list[Line]) -> list[Line]:
@@ -28,7 +28,7 @@ def drop_toc(lines: list[Line]) -> list[Line]:
                 continue
             if not text or text == "\f":
                 continue
-            if leader_seen and not is_toc_entry(text) and not CLOSED_PART.match(text):
+            if leader_seen and not is_toc_entry(text) and part_marker(text) is not True:
                 # Entries with dotted leaders are over: the first other line is the body.
                 stop = index
                 break

@@ -200,6 +200,23 @@ OPEN_PART = re.compile(
     r"|punkter på åben dagsorden)\s*:?$",
     re.IGNORECASE,
 )
+# What either opens with, lowered (IGNORECASE also matches "Å" and the ångström sign for "å",
+# both of which lower to it): the patterns run only on lines that open so.
+_PART_FIRST = frozenset("lpå")
+
+
+def part_marker(stripped: str) -> bool | None:
+    """True for a line opening the closed part (`Lukket dagsorden`), False for one opening the
+    open part (`Åbent møde`), None for any other line."""
+    if stripped[:1].lower() not in _PART_FIRST:
+        return None
+    if CLOSED_PART.match(stripped):
+        return True
+    if OPEN_PART.match(stripped):
+        return False
+    return None
+
+
 CLOSED_TITLE = re.compile(r"^\s*(?:\(?lukket(?:\s+(?:punkt|sag))?\)?\s*(?:[:\-–]\s*|$))", re.I)
 
 
