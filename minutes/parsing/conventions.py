@@ -230,6 +230,9 @@ def find_case_number(text: str) -> str | None:
     return None
 
 
+# Cached: a meeting asks for each of its case numbers several times (heading, metadata, the
+# case rows), and a forwarded case comes back in the next committees' minutes.
+@lru_cache(maxsize=8192)
 def normalise_case_number(text: str) -> str:
     """One spelling per case for lookups: `sag 17-10000`, `17 / 10000` and `17/10000` are one."""
     value = CASE_LABEL.sub("", text.strip())
