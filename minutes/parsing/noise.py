@@ -215,7 +215,11 @@ def _edge_slots(
 
 def _pages_by_page_lines(lines: list[Line]) -> list[list[int]]:
     """Pages of a text export without form feeds, cut after each `Side N` line."""
-    marks = [i for i, line in enumerate(lines) if PAGE_LINE.match(line.stripped)]
+    marks = [
+        i
+        for i, line in enumerate(lines)
+        if line.stripped[:1].lower() in _PAGE_LINE_FIRST and PAGE_LINE.match(line.stripped)
+    ]
     if len(marks) < 2:
         return [list(range(len(lines)))]
     pages: list[list[int]] = []
