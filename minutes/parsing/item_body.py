@@ -211,7 +211,15 @@ def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:
         stripped = line.stripped
         if line.text == "\f":
             continue
-        blank = not stripped
+        if not stripped:
+            # A blank line (near half of them) only separates: what the steps below do with it.
+            if mode == "history":
+                history.append(line)
+            elif mode != "attachments":
+                buffer.append(line.text)
+            previous_blank = True
+            continue
+        blank = False
         # A paragraph no heading can be skips the classifiers (a third of a meeting's lines).
         classify = bool(stripped) and not _prose(stripped)
         head = decision_heading(stripped) if classify else None
