@@ -168,8 +168,15 @@ def _prose(stripped: str) -> bool:
         and ":" not in stripped[:62]
         and not (stripped[1:2] == "." and stripped[0].islower())
         and not stripped[:12].lower().startswith(_OPENING_WORDS)
-        and (not _SPACE_RUN.search(stripped) or len(" ".join(stripped.split())) > _LONGEST_HEADING)
+        and (not _space_run(stripped) or len(" ".join(stripped.split())) > _LONGEST_HEADING)
     )
+
+
+def _space_run(text: str) -> bool:
+    """Whether two whitespace characters stand together. In a printable text the only
+    whitespace is the space (every other one is unprintable), and `in` finds two of them
+    five times faster than the pattern."""
+    return "  " in text if text.isprintable() else bool(_SPACE_RUN.search(text))
 
 
 def _read_body(item: Item, content: list[Line], doc: ParsedDocument) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from minutes.parsing import parse
 from minutes.parsing.conventions import attendance_notes
 
@@ -371,3 +373,20 @@ def test_long_paragraphs_with_a_heading_word_stay_text_and_long_labelled_heading
     assert sections["Indstilling"].startswith("Forvaltningen indstiller, at projektet godkendes")
     (decision,) = item.decisions
     assert decision.text.startswith("Godkendt, idet udvalget") and decision.outcome == "approved"
+
+
+@pytest.mark.parametrize("gap", [" " * 90, "\t" * 90, "\u2003" * 90, " \u00a0" * 45])
+def test_a_heading_spread_out_by_runs_of_spaces_is_still_a_heading(gap):
+    # Over 200 characters as printed, a short heading once its runs of whitespace are one
+    # space (a PDF export's spacing): the classifiers still read it, whatever the whitespace.
+    heading = f"Byrådets{gap}beslutning{gap}den 3. maj 2021"
+    doc = parse(
+        "Referat\nByrådet\nMødedato: 3. maj 2021\n\n"
+        "1. Ny belysning på stisystemet\nSagsnr. 24/1234\n\n"
+        "Sagsfremstilling\nDer er behov for ny belysning.\n\n"
+        f"{heading}\nGodkendt.\n".encode()
+    )
+    (item,) = doc.items
+    assert [(d.body, d.date, d.text) for d in item.decisions] == [
+        ("Byrådet", date(2021, 5, 3), "Godkendt.")
+    ]
