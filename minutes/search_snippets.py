@@ -50,8 +50,15 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
             SELECT a.item_id, 2000, 'Bilag', string_agg(a.title, E'\n' ORDER BY a.position), 3
             FROM minutes_attachment a WHERE a.item_id = ANY(%s) GROUP BY a.item_id
         ), scored AS MATERIALIZED (
-            -- Materialised: each part is parsed once, not once per use of v below.
-            SELECT p.*, to_tsvector('danish', p.body) AS v FROM parts p
+            -- Materialised: each part is parsed once, not once per use of v below. Only a
+            -- part whose text holds one of the query's lexemes can match or rank above zero
+            -- (a lexeme is its word lower-cased with an ending cut off, so it stands in the
+            -- lower-cased text); any other part is given the empty vector, which answers the
+            -- query and ranks exactly as its own vector would, without stemming its text.
+            SELECT p.*, CASE WHEN EXISTS (SELECT FROM unnest(%s::text[]) AS l
+                                          WHERE strpos(lowered.body, l) > 0)
+                             THEN to_tsvector('danish', p.body) ELSE ''::tsvector END AS v
+            FROM parts p CROSS JOIN LATERAL (SELECT lower(p.body) AS body) AS lowered
         ), best AS (
             SELECT DISTINCT ON (item_id) item_id, label, body FROM scored
             ORDER BY item_id, (v @@ %s::tsquery) DESC, (v @@ %s::tsquery) DESC, cls,
@@ -75,6 +82,7 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
                 item_ids,
                 item_ids,
                 item_ids,
+                sorted(query_lexemes(q) | query_lexemes(rq)),
                 q,
                 rq,
                 rq,
@@ -89,6 +97,15 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
 
 
 _UNHIDE = {4: "<", 5: ">"}
+
+# A lexeme in a tsquery's text: quoted, with its quotes and backslashes doubled.
+_QUOTED_LEXEME = re.compile(r"'((?:[^'\\]|''|\\\\)*)'")
+_DOUBLED = re.compile(r"''|\\\\")
+
+
+def query_lexemes(tsquery: str) -> set[str]:
+    """Every lexeme of a tsquery's text, negated ones too: `'plan':* & !'vej'` → {plan, vej}."""
+    return {_DOUBLED.sub(lambda m: m[0][0], quoted) for quoted in _QUOTED_LEXEME.findall(tsquery)}
 
 
 def result_rows(results: SearchResults, rows: Sequence[AgendaItem]) -> list[dict[str, Any]]:
