@@ -59,7 +59,7 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
-# Options: ITEMS=200000 PARTS=load,search,pages SEED=1 WORKERS=2 REPEAT=5 (`python -m bench -h`),
+# Options: ITEMS=200000 PARTS=load,search,pages,live SEED=1 WORKERS=2 REPEAT=5 (`python -m bench -h`),
 # PEER=tantivy: the same queries in tantivy too, interleaved, with the ratio (installs the
 # `peer` extra first).
 # Its own database BENCH_DB (bench refuses one not named *_bench); a corpus already loaded there

@@ -13,7 +13,7 @@ import time
 import warnings
 from pathlib import Path
 
-PARTS = ("load", "search", "pages")
+PARTS = ("load", "search", "pages", "live")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -24,7 +24,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--parts",
         default=",".join(PARTS),
-        help="kommasepareret: load,search,pages (search/pages genbruger et indlæst korpus)",
+        help="kommasepareret: load,search,pages,live (de sidste genbruger et indlæst korpus; "
+        "live: søgesiden gennem gunicorn)",
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="processer ved indlæsning (standard 2)"
@@ -97,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             peer = peer_module.Peer()
         print(f"Søgning: {len(query_set)} forespørgsler × {args.repeat} varme kørsler …")
         figures["search"] = queries.run_query_set(query_set, repeat=args.repeat, peer=peer)
+    if "live" in args.parts:
+        from . import live, queries
+
+        print("Søgesiden gennem gunicorn: /soeg/ for hver forespørgsel …")
+        figures["live"] = live.run_live(queries.build_query_set(args.seed), repeat=args.repeat)
     if "pages" in args.parts:
         from . import pages
 

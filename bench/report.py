@@ -243,6 +243,16 @@ def table(result: dict[str, Any]) -> str:
                 "",
             )
             row("samme antal træf", f"{peer['same_hits']} af {peer['queries']}", "", "")
+    live = result.get("live")
+    if live:
+        row(
+            f"søgesiden, gunicorn {live['server']}, p50/p95/max",
+            f"{live['p50_ms']}/{live['p95_ms']}/{live['max_ms']}",
+            "",
+            "",
+        )
+        if live["statuses"] != [200]:
+            lines.append(f"  søgesiden: HTTP-status {live['statuses']}")
     for kind, label in (("meeting", "mødeside"), ("case", "sagsside")):
         page = (result.get("pages") or {}).get(kind)
         if page:
@@ -353,6 +363,16 @@ def markdown(result: dict[str, Any]) -> str:
                 "≤ 2× / ≤ 1.5×",
                 "",
             )
+    live = result.get("live")
+    if live:
+        row(
+            f"the search page `/soeg/` (20 rows) through gunicorn {live['server']}, one request "
+            f"at a time, {live['queries']} queries × {live['runs'] // max(live['queries'], 1)}: "
+            "p50 / p95 / max",
+            f"{live['p50_ms']} / {live['p95_ms']} / {live['max_ms']} ms",
+            "",
+            "",
+        )
     load = result.get("load")
     if load:
         row(
