@@ -244,9 +244,14 @@ def load(seed: int, items: int, *, workers: int = 1, log=print) -> dict[str, Any
         with connection.cursor() as cursor:
             # Minutes on a big archive: past the site's statement timeout.
             cursor.execute("SET statement_timeout = 0")
-            for model in apps.get_app_config("minutes").get_models():
-                if model._meta.managed and not model._meta.proxy:
-                    cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+            # Every table of the archive, the ones migrations keep without a model too (the
+            # search vocabulary).
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'minutes\\_%' "
+                "AND relnamespace = 'public'::regnamespace ORDER BY relname"
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
             cursor.execute("RESET statement_timeout")
     vacuum = time.perf_counter() - vacuum_started
 
