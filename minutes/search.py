@@ -51,6 +51,7 @@ from .querysets import SEARCH_CONFIG
 from .search_facets import Facet, counted_facets
 from .search_query import (
     CASE_IN_TEXT,
+    EXACT_LIMIT,
     PROCEDURAL_TSQUERY,
     ParsedQuery,
     Token,
@@ -72,11 +73,10 @@ from .search_suggest import (
 )
 
 CONFIG = SEARCH_CONFIG
-# Counts and facets are exact when the sample predicts at most EXACT_LIMIT matches, and, with
-# filters, at most CANDIDATE_LIMIT items for the query alone (the GIN bitmap an exact count must
-# build even when filters leave few rows) unless the filters leave under 1,000; otherwise they
-# are estimated from the sample.
-EXACT_LIMIT = 5000
+# Counts and facets are exact when the sample predicts at most EXACT_LIMIT matches
+# (search_query), and, with filters, at most CANDIDATE_LIMIT items for the query alone (the GIN
+# bitmap an exact count must build even when filters leave few rows) unless the filters leave
+# under 1,000; otherwise they are estimated from the sample.
 CANDIDATE_LIMIT = 50_000
 # Up to RANK_LIMIT matches, every tier is ordered by ts_rank; above it, each tier is ordered
 # newest first, so ranking never reads thousands of vectors.

@@ -34,6 +34,9 @@ from .parsing.conventions import (
 from .querysets import SEARCH_CONFIG
 
 CONFIG = SEARCH_CONFIG
+# Up to this many matches a count is exact; above it, estimated from the 1/32 sample (the
+# search's counts and facets, and the words' frequencies "Mente du …?" weighs).
+EXACT_LIMIT = 5000
 # A spelling variant for each combination of the places a word can be spelt two ways, up to
 # this many; past it, only the word with every place swapped.
 MAX_VARIANTS = 8

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 
 from .highlight import START, STOP
-from .search_query import CONFIG, parse_query, spelling_variants
+from .search_query import CONFIG, EXACT_LIMIT, parse_query, spelling_variants
 
 # The vocabulary's nearest words by trigram similarity that are weighed by edit distance.
 CANDIDATES = 12
@@ -55,8 +55,10 @@ def allowed_edits(word: str) -> int:
 
 
 def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
-    """How many items match each tsquery, counted up to `limit` (then `limit`): an estimate
-    from the search sample above it, so a word in most of the archive costs a sample lookup."""
+    """How many items match each tsquery, counted up to `limit` (then `limit`), and estimated
+    from the search sample above EXACT_LIMIT as the search's counts are: a word in a third of
+    the archive costs a sample lookup, not a count of 60,000 rows (600 ms at 200,000 items).
+    Exact where it decides something: a word in no item, or in a few."""
     out = []
     with connection.cursor() as cursor:
         for tsquery in tsqueries:
@@ -67,6 +69,9 @@ def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
             estimate = cursor.fetchone()[0]
             if estimate > limit:
                 out.append(limit)
+                continue
+            if estimate > EXACT_LIMIT:
+                out.append(round(estimate))
                 continue
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM minutes_itemsearch "
