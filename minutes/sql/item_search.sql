@@ -153,11 +153,17 @@ $fn$;
 -- count 2, 4, 8, 16 has a partial GIN index (migration 0009); one-time filters run only the
 -- branch for the archive's k. A phrase is matched in the index without its word order (no
 -- recheck of vectors in TOAST) and checked on the rows of the buckets in use only.
+-- PL/pgSQL, not SQL: a SQL function that is not inlined is planned again on every call
+-- (~1 ms for these five branches, on every search); PL/pgSQL keeps the plan for the session.
+-- (`use_column`: the result's column names are also variables in PL/pgSQL.)
 CREATE OR REPLACE FUNCTION minutes_itemsearch_sample_matches(q tsquery)
 RETURNS TABLE (item_id bigint, date date, year smallint, municipality_id bigint,
                committee_id bigint, case_id bigint, outcomes varchar(12)[], closed boolean,
                scale real)
-LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     WITH k AS MATERIALIZED (
         SELECT greatest(1, least(32, round(3200.0 * 1024 / greatest(reltuples, 1))))::int AS k,
                greatest(reltuples, 0) AS items
@@ -212,6 +218,7 @@ LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS $fn$
     SELECT m.item_id, m.date, m.year, m.municipality_id, m.committee_id, m.case_id, m.outcomes,
            m.closed, sampled.scale::real
     FROM matched m, sampled, unordered u
-    WHERE m.sample < sampled.k AND (u.exact OR m.vector @@ q)
+    WHERE m.sample < sampled.k AND (u.exact OR m.vector @@ q);
+END
 $fn$;
 
