@@ -55,10 +55,10 @@ def allowed_edits(word: str) -> int:
 
 
 def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
-    """How many items match each tsquery, counted up to `limit` (then `limit`), and estimated
-    from the search sample above EXACT_LIMIT as the search's counts are: a word in a third of
-    the archive costs a sample lookup, not a count of 60,000 rows (600 ms at 200,000 items).
-    Exact where it decides something: a word in no item, or in a few."""
+    """How many items match each tsquery, up to `limit` (then `limit`): estimated from the
+    search sample above EXACT_LIMIT, as the search's counts are (a word in a third of the
+    archive costs a sample lookup, not a count of 60,000 rows: 600 ms at 200,000 items), and
+    counted exactly below it, where it decides something (a word in no item, or in a few)."""
     out = []
     with connection.cursor() as cursor:
         for tsquery in tsqueries:
@@ -67,11 +67,10 @@ def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
                 [tsquery],
             )
             estimate = cursor.fetchone()[0]
-            if estimate > limit:
-                out.append(limit)
-                continue
+            # Below EXACT_LIMIT the sample is too small to trust (on a small archive one
+            # sampled item stands for 32), so the count is exact there, whatever `limit` is.
             if estimate > EXACT_LIMIT:
-                out.append(round(estimate))
+                out.append(min(round(estimate), limit))
                 continue
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM minutes_itemsearch "
