@@ -175,9 +175,9 @@ def last_part(word: str) -> str:
     if _is_simplex(word, heads):
         return ""
     for cut in range(FIRST_MIN, len(word) - HEAD_MIN + 1):
-        head = word[cut:]
-        if _is_head(head, heads) and _is_first(word[:cut], firsts):
-            return head
+        # The first part first: one or two set lookups, where a head tries its inflections.
+        if _is_first(word[:cut], firsts) and _is_head(word[cut:], heads):
+            return word[cut:]
     return ""
 
 

@@ -232,3 +232,25 @@ def test_the_ingest_command_sends_more_files_than_a_batch_and_reports_every_one(
         )
     )
     assert stored == {m.file_name for m in minutes}
+
+
+def test_a_file_whose_reading_ahead_ran_out_of_time_is_refused_without_a_second_reading():
+    # The worker's refusal travels with the file: the writer reports it instead of reading the
+    # file again for as long (a hostile file would otherwise hold the import twice as long).
+    from minutes.parsing import budget
+
+    plan = corpus.plan_municipalities(3, 20_000)[0]
+    (quick,) = islice(corpus.municipality_minutes(3, plan), 1)
+    slow = quick.data * 400  # 25 megabytes of minutes: seconds to read
+    files = [
+        BatchFile(quick.data, quick.file_name, plan.authority.name),
+        BatchFile(slow, "lang.txt", plan.authority.name),
+    ]
+    with budget.time_limit(1):
+        (batch,) = parsed_ahead([files], processes=1)
+    assert batch[0].parsed is not None and batch[0].over_time is None
+    assert batch[1].parsed is None
+    assert batch[1].over_time.startswith("Filen tog mere end 1 sekunder at læse")
+    first, second = ingest_batch(files=batch)
+    assert isinstance(first, IngestResult) and first.status == "created"
+    assert isinstance(second, IngestError) and second.reason == batch[1].over_time

@@ -77,9 +77,18 @@ def remaining() -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def refusal(seconds: float) -> ParseError:
+class OverTime(ParseError):
+    """A reading refused because it ran out of its time budget (reading it again would too)."""
+
+    def __reduce__(self):
+        # Pickled as itself (ParseError's own pickling gives a ParseError): a reading ahead in
+        # a worker process (minutes.services.parse_ahead) sends it back.
+        return (OverTime, (self.message,))
+
+
+def refusal(seconds: float) -> OverTime:
     shown = f"{seconds:g}".replace(".", ",")
-    return ParseError(
+    return OverTime(
         f"Filen tog mere end {shown} sekunder at læse og blev opgivet; "
         "den er for stor, beskadiget eller bygget til at belaste læseren"
     )

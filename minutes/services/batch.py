@@ -48,8 +48,10 @@ class BatchFile:
     meeting_date: date | None = None
     kind: Kind | None = None
     accept_problems: bool = False
-    # The file's reading when it was done ahead (minutes.services.parse_ahead), else None.
+    # The file's reading when it was done ahead (minutes.services.parse_ahead), else None;
+    # or why that reading was refused for running out of time (the writer does not retry it).
     parsed: ParsedDocument | None = None
+    over_time: str | None = None
 
     @property
     def corrections(self) -> dict:
@@ -98,6 +100,9 @@ def ingest_batch(
             alone[index] = None
             continue
         seen_shas.add(sha)
+        if file.over_time:
+            results[index] = IngestError(file.file_name, file.over_time)
+            continue
         try:
             prepared = prepare(
                 data=file.data,

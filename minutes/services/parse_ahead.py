@@ -10,7 +10,8 @@ everything against the archive (`ingest_batch` passes each parse to `prepare`), 
 ends up exactly as without (tests/test_batch.py). A file whose municipality is not given is
 read by the writer as before: there the reading and the municipality it names are resolved
 together. A reading that fails in a worker is read again by the writer, which reports it as
-it always has.
+it always has, except one that ran out of time: that is refused at once, so that no file
+holds the import for twice its time limit.
 """
 
 from __future__ import annotations
@@ -73,7 +74,11 @@ def _submit(
 
 
 def _collect(batch: list[BatchFile], futures: list[Future | None]) -> list[BatchFile]:
-    return [
-        replace(file, parsed=future.result()) if future is not None else file
-        for file, future in zip(batch, futures, strict=True)
-    ]
+    files = []
+    for file, future in zip(batch, futures, strict=True):
+        result = future.result() if future is not None else None
+        if isinstance(result, budget.OverTime):
+            files.append(replace(file, over_time=str(result)))
+        else:
+            files.append(replace(file, parsed=result))
+    return files

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ingest_seeds, loopback_works
+from tests.conftest import ROOT, ensure_archive, loopback_works
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,19 +50,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-
-
-def ensure_archive() -> None:
-    """The seed archive, as tests/conftest.py creates it, if a flush removed it."""
-    from minutes.models import Meeting, Municipality
-
-    if Meeting.objects.exists():
-        return
-    if not Municipality.objects.exists():
-        from django.apps import apps
-
-        importlib.import_module("minutes.migrations.0002_municipalities").load(apps, None)
-    ingest_seeds()
 
 
 @pytest.fixture(scope="package", autouse=True)
