@@ -70,9 +70,9 @@ def test_below_the_limit_a_sampled_word_is_counted_not_scaled_up():
         cursor.execute("UPDATE minutes_itemsearch SET sample = 0 WHERE item_id % 5 = 0")
         cursor.execute(
             "SELECT word FROM ts_stat('SELECT vector FROM minutes_itemsearchsample') "
-            "WHERE length(word) > 4 ORDER BY ndoc, word LIMIT 1"
+            "WHERE word ~ '^[a-zæøå]{5,}$' ORDER BY ndoc, word"
         )
-        (word,) = cursor.fetchone()
-    query = parse_query(word).tsquery
-    assert estimate(query) > exact(query)
+        words = [row[0] for row in cursor.fetchall()]
+    # A word of the sample that the sample makes look more common than it is.
+    query = next(q for q in (parse_query(w).tsquery for w in words) if q and estimate(q) > exact(q))
     assert item_frequencies([query], limit=exact(query) + 1) == [exact(query)]
