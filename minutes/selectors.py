@@ -306,7 +306,16 @@ def source_versions(*, meeting: Meeting | None = None, document: Document | None
     """The originals a meeting or document was read from (for a meeting put together from one
     page per item, those pages too), oldest first, without their bytes, in one query."""
     if meeting is not None:
-        read_from = Q(versions__meeting=meeting) | Q(items__meeting=meeting)
+        # The ids first, each through its own index: an OR across the two joins made
+        # PostgreSQL read every item of the archive (120 ms of a meeting's first render at
+        # 200,000 items).
+        ids = (
+            SourceVersion.objects.filter(meeting=meeting)
+            .order_by()
+            .values("source")
+            .union(AgendaItem.objects.filter(meeting=meeting).order_by().values("source"))
+        )
+        read_from = Q(pk__in=ids)
     else:
         read_from = Q(versions__document=document)
     return list(

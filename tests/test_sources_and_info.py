@@ -161,3 +161,30 @@ def test_no_web_font_is_named_that_is_not_shipped():
     families = re.findall(r"font-family:([^;]+);", css)
     assert families and all("Plex" not in f for f in families)
     assert "@font-face" not in css
+
+
+def test_a_meetings_sources_are_found_through_indexes_not_by_reading_every_item():
+    """The originals of a meeting: its versions' files and its item pages' files, each looked
+    up by the meeting (an OR across both joins read every item of the archive: 120 ms of a
+    meeting's first render at 200,000 items)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minutes.models import Meeting
+    from minutes.selectors import source_versions
+
+    meeting = Meeting.objects.get(date="2021-06-02", committee__slug="arbejdsmarkedsudvalget")
+    with CaptureQueriesContext(connection) as captured:
+        sources = source_versions(meeting=meeting)
+    assert [s.pk for s in sources] == [meeting.source_id]
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+        plan = cursor.fetchone()[0]
+
+    def items_read(node: dict) -> int:
+        own = node["Actual Rows"] * node["Actual Loops"]
+        here = own if node.get("Relation Name") == "minutes_agendaitem" else 0
+        return here + sum(items_read(child) for child in node.get("Plans", []))
+
+    assert 0 < items_read(plan[0]["Plan"]) <= meeting.items.count()
