@@ -31,19 +31,24 @@ def estimate(tsquery: str) -> float:
         return cursor.fetchone()[0]
 
 
-def test_a_word_is_counted_exactly_up_to_the_limit_and_estimated_above_it(
-    monkeypatch, django_assert_num_queries
-):
-    # A sample to estimate from (the seeds' few items hash outside it): a fifth of the items,
-    # put there as the search table's trigger does. Two of its words, and two of no item.
+@pytest.fixture
+def sampled_words() -> list[str]:
+    """A sample to estimate from (the seeds' few items hash outside it): a fifth of the items,
+    put there as the search table's trigger does; its words, the most common first."""
     with connection.cursor() as cursor:
         cursor.execute("UPDATE minutes_itemsearch SET sample = 0 WHERE item_id % 5 = 0")
         cursor.execute(
             "SELECT word FROM ts_stat('SELECT vector FROM minutes_itemsearchsample') "
-            "WHERE length(word) > 4 ORDER BY ndoc DESC, word LIMIT 2"
+            "WHERE word ~ '^[a-zæøå]{5,}$' ORDER BY ndoc DESC, word"
         )
-        sampled = [row[0] for row in cursor.fetchall()]
-    words = [*sampled, "flødebollemaskine", "zzzxqqq"]
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_word_is_counted_exactly_up_to_the_limit_and_estimated_above_it(
+    monkeypatch, django_assert_num_queries, sampled_words
+):
+    # Two words of the sample, and two of no item.
+    words = [*sampled_words[:2], "flødebollemaskine", "zzzxqqq"]
     queries = [parse_query(w).tsquery for w in words]
     counts = [exact(q) for q in queries]
     assert counts[0] >= 1 and counts[-2:] == [0, 0]
@@ -63,16 +68,10 @@ def test_a_word_is_counted_exactly_up_to_the_limit_and_estimated_above_it(
     assert item_frequencies(queries, limit=3)[0] == 3
 
 
-def test_below_the_limit_a_sampled_word_is_counted_not_scaled_up():
+def test_below_the_limit_a_sampled_word_is_counted_not_scaled_up(sampled_words):
     """On a small archive one sampled item stands for 32: a word in two items must not look
     like a word in most of them (the relaxed question would then drop it)."""
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE minutes_itemsearch SET sample = 0 WHERE item_id % 5 = 0")
-        cursor.execute(
-            "SELECT word FROM ts_stat('SELECT vector FROM minutes_itemsearchsample') "
-            "WHERE word ~ '^[a-zæøå]{5,}$' ORDER BY ndoc, word"
-        )
-        words = [row[0] for row in cursor.fetchall()]
     # A word of the sample that the sample makes look more common than it is.
-    query = next(q for q in (parse_query(w).tsquery for w in words) if q and estimate(q) > exact(q))
+    queries = (parse_query(w).tsquery for w in reversed(sampled_words))
+    query = next(q for q in queries if q and estimate(q) > exact(q))
     assert item_frequencies([query], limit=exact(query) + 1) == [exact(query)]
