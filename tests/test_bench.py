@@ -64,6 +64,21 @@ def test_generated_minutes_parse_into_the_planned_structure(files):
             ]
 
 
+def test_no_generated_meeting_is_held_as_a_misread():
+    """Every meeting of the corpus passes the checks that hold a misread file (the bench's
+    load stops at a held one): here the first meetings of each municipality of the million-item
+    plan, when few cases run long and one case drawn again and again gave six items of one
+    title (Langeland Kommune, 9 January 2014)."""
+    from minutes.parsing.quality import problems
+
+    for plan in corpus.plan_municipalities(1, 1_000_000)[50:60]:
+        for _, minutes in zip(range(40), corpus.municipality_minutes(1, plan), strict=False):
+            parsed = parse(
+                minutes.data, filename=minutes.file_name, municipality=minutes.municipality
+            )
+            assert problems(parsed) == [], minutes.file_name
+
+
 def test_cases_travel_from_fagudvalg_to_the_council(files):
     council = {f.committee for f in files} & set(corpus.COUNCILS)
     trails = [
@@ -255,7 +270,15 @@ def test_the_peer_finds_and_counts_the_same_items_as_the_product(files, tmp_path
     peer = peer_module.Peer(tmp_path / "peer", log=lambda _m: None)
     assert peer.items == ITEMS and peer.build_seconds is not None
 
-    top = [w for w, _n in queries.common_words(10)]
+    # Words that stand in a file name or an address (`...-alle-kommuners-status.pdf`) are left
+    # out: PostgreSQL indexes such a token whole, tantivy its parts (no exact equivalent).
+    text = "\n".join(f.data.decode() for f in files)
+
+    def in_a_name(word: str) -> bool:
+        stem = re.escape(word[:5])
+        return bool(re.search(rf"\S*[./]\S*{stem}|{stem}\S*[./]\S+", text, re.IGNORECASE))
+
+    top = [w for w, _n in queries.common_words(20) if not in_a_name(w)][:10]
     slugs = queries._facet_slugs()
     cases = [
         {"q": top[0]},

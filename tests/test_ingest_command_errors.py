@@ -218,3 +218,22 @@ def test_a_killed_database_connection_mid_ingest_is_reopened_for_the_next_file(t
         assert [(Path(n).name, o) for n, o, _ in logged if o != "created"] == [
             (victim.file_name, "failed")
         ]
+
+
+def test_a_refusal_crosses_processes_whole():
+    """A loading process (the bench's, a reading ahead) sends its refusals back pickled: the
+    error must arrive with its file, reason, what is missing and the problems, not break the
+    pool (Exception pickles only the message)."""
+    import pickle
+
+    from minutes.services.reading import IngestError
+
+    error = IngestError("a.txt", "holdt tilbage", missing=("committee",), problems=("6 af 17",))
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.file_name, again.reason, again.missing, again.problems, str(again)) == (
+        "a.txt",
+        "holdt tilbage",
+        ("committee",),
+        ("6 af 17",),
+        "a.txt: holdt tilbage",
+    )

@@ -52,6 +52,11 @@ class IngestError(Exception):
         self.parsed = parsed
         super().__init__(f"{file_name}: {reason}")
 
+    def __reduce__(self):
+        # Whole across processes (a loading process of the bench, a reading ahead): Exception
+        # pickles only the message, which this __init__ cannot be called with.
+        return (self.__class__, (self.file_name, self.reason), self.__dict__)
+
     @property
     def held(self) -> bool:
         return bool(self.problems) and not self.missing
