@@ -47,37 +47,38 @@ def run_live(
     server = Server.parse(DEFAULT_SERVERS)
     # As `make run` and production serve it: DEBUG off (so hashed static files, collected
     # first), plain HTTP on loopback.
-    env = {**os.environ, "DEBUG": "false", "LOCAL_HTTP": "true", "SECRET_KEY": local_key()}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
     options = ["--workers", str(server.workers), "--worker-class", server.worker_class]
     options += ["--threads", str(server.threads), "--log-level", "warning"]
     samples: list[float] = []
     by_query: list[dict[str, Any]] = []
     statuses: set[int] = set()
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-live-") as folder,
-        gunicorn(options, Path(folder) / "gunicorn.log", env=env) as host,
-    ):
-        # Each gunicorn process compiles its templates on its first requests.
-        for _ in range(server.workers * 2):
-            _get(f"{host}/soeg/?q=kommune")
-        for query in queries:
-            url = f"{host}/soeg/?{urlencode(query.params)}"
-            _get(url)
-            times = []
-            for _ in range(repeat):
-                status, ms = _get(url)
-                statuses.add(status)
-                times.append(ms)
-            samples += times
-            by_query.append({"name": query.name, "p50_ms": round(statistics.median(times), 1)})
+    with tempfile.TemporaryDirectory(prefix="bench-live-") as folder:
+        # The hashed static files are collected into the run's own folder, so the checkout's
+        # (and the cache version a process derives from it) stay as they were.
+        env = {**os.environ, "DEBUG": "false", "LOCAL_HTTP": "true", "SECRET_KEY": local_key()}
+        env["STATIC_ROOT"] = str(Path(folder) / "static")
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        with gunicorn(options, Path(folder) / "gunicorn.log", env=env) as host:
+            # Each gunicorn process compiles its templates on its first requests.
+            for _ in range(server.workers * 2):
+                _get(f"{host}/soeg/?q=kommune")
+            for query in queries:
+                url = f"{host}/soeg/?{urlencode(query.params)}"
+                _get(url)
+                times = []
+                for _ in range(repeat):
+                    status, ms = _get(url)
+                    statuses.add(status)
+                    times.append(ms)
+                samples += times
+                by_query.append({"name": query.name, "p50_ms": round(statistics.median(times), 1)})
     by_query.sort(key=lambda entry: entry["p50_ms"], reverse=True)
     return {
         "server": server.name,

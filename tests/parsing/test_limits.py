@@ -117,3 +117,30 @@ def test_memory_of_a_reading_grows_linearly_with_the_file():
     with budget.time_limit(120):
         small, large = peak_per_byte(LONG_TEXT), peak_per_byte(LONG_TEXT * 4)
     assert large <= 1.5 * small, (small, large)
+
+
+def test_the_timer_never_raises_inside_the_unraisable_hook(monkeypatch):
+    """An _Expired dropped in a __del__ goes to sys.unraisablehook; the timer's next signal
+    must not raise inside that report (a test runner's hook, a functools.partial like pytest's,
+    then fails the test), only outside it."""
+    import functools
+    import sys
+
+    seen: list[str] = []
+
+    def report(unraisable, *, to: list[str]) -> None:
+        try:
+            budget._expire(signal.SIGALRM, sys._getframe())
+            to.append("reported")
+        except budget._Expired:
+            to.append("raised")
+
+    monkeypatch.setattr(sys, "unraisablehook", functools.partial(report, to=seen))
+    budget._armed.set()
+    try:
+        sys.unraisablehook(None)
+        with pytest.raises(budget._Expired):
+            budget._expire(signal.SIGALRM, sys._getframe())
+    finally:
+        budget._armed.clear()
+    assert seen == ["reported"]
