@@ -46,10 +46,12 @@ def _aggregates(source: str, rows: str) -> str:
         SELECT '{source}', 'aar', {g}.year::text, {g}.year::text, '', {g}.n FROM {g}
         WHERE {g}.year IS NOT NULL
         UNION ALL
-        -- One pass over each row's outcomes, not one per possible outcome.
-        SELECT '{source}', 'udfald', o.outcome, o.outcome, '', count(*) FROM {rows}
-        CROSS JOIN LATERAL unnest({rows}.outcomes) AS o (outcome)
-        WHERE keep AND o.outcome = ANY (%s) GROUP BY o.outcome
+        -- The rows counted by their outcomes first (a few distinct arrays), then each array
+        -- unnested once: unnesting every row's array cost 2 ms of a common word's 8 ms.
+        SELECT '{source}', 'udfald', o.outcome, o.outcome, '', sum(a.n)::bigint
+        FROM (SELECT outcomes, count(*) AS n FROM {rows} WHERE keep GROUP BY outcomes) AS a
+        CROSS JOIN LATERAL unnest(a.outcomes) AS o (outcome)
+        WHERE o.outcome = ANY (%s) GROUP BY o.outcome
         UNION ALL
         SELECT '{source}', v.dim, v.slug, v.slug, '', v.n FROM (
             SELECT count(*) FILTER (WHERE keep) AS total, count(*) AS candidates,
