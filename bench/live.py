@@ -41,14 +41,12 @@ def run_live(
     """Each query's page once to warm up, then `repeat` timed requests; p50/p95/max of all.
     The server reads DATABASE_URL's database, or `database_url`'s."""
     from archive.localkey import local_key
-    from loadtest.__main__ import DEFAULT_SERVERS, Server
-    from loadtest.server import ROOT, gunicorn
+    from loadtest.__main__ import DEFAULT_SERVERS, Server, gunicorn
+    from loadtest.server import ROOT
 
     server = Server.parse(DEFAULT_SERVERS)
     # As `make run` and production serve it: DEBUG off (so hashed static files, collected
     # first), plain HTTP on loopback.
-    options = ["--workers", str(server.workers), "--worker-class", server.worker_class]
-    options += ["--threads", str(server.threads), "--log-level", "warning"]
     samples: list[float] = []
     by_query: list[dict[str, Any]] = []
     statuses: set[int] = set()
@@ -65,7 +63,7 @@ def run_live(
             env=env,
             check=True,
         )
-        with gunicorn(options, Path(folder) / "gunicorn.log", env=env) as host:
+        with gunicorn(server, Path(folder) / "gunicorn.log", env=env) as host:
             # Each gunicorn process compiles its templates on its first requests.
             for _ in range(server.workers * 2):
                 _get(f"{host}/soeg/?q=kommune")

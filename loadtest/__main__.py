@@ -78,11 +78,11 @@ def targets(folder: Path) -> Path:
     return path
 
 
-def gunicorn(server: Server, log: Path):
-    """The archive under gunicorn configured as `server`."""
+def gunicorn(server: Server, log: Path, *, env: dict[str, str] | None = None):
+    """The archive under gunicorn configured as `server` (with `env`, else this environment)."""
     options = ["--workers", str(server.workers), "--worker-class", server.worker_class]
     options += ["--threads", str(server.threads), "--timeout", "30", "--graceful-timeout", "5"]
-    return serve(options + ["--log-level", "warning"], log)
+    return serve(options + ["--log-level", "warning"], log, env=env)
 
 
 def _figures(row: dict[str, str]) -> dict[str, Any]:

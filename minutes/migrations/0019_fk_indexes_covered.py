@@ -11,39 +11,28 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-DROP = """
-DROP INDEX IF EXISTS minutes_agendaitem_meeting_id_28b5b545;
-DROP INDEX IF EXISTS minutes_attachment_item_id_f9adb9c0;
-DROP INDEX IF EXISTS minutes_attendance_meeting_id_18bcd16d;
-DROP INDEX IF EXISTS minutes_case_municipality_id_db2d4801;
-DROP INDEX IF EXISTS minutes_committee_municipality_id_0879b710;
-DROP INDEX IF EXISTS minutes_decision_item_id_09fd5cce;
-DROP INDEX IF EXISTS minutes_document_municipality_id_44f595dd;
-DROP INDEX IF EXISTS minutes_documentsection_document_id_1efc583c;
-DROP INDEX IF EXISTS minutes_itemsearch_committee_id_0862e569;
-DROP INDEX IF EXISTS minutes_itemsearch_municipality_id_578b16ff;
-DROP INDEX IF EXISTS minutes_meeting_committee_id_2b15c96f;
-DROP INDEX IF EXISTS minutes_section_item_id_74105dc5;
-DROP INDEX IF EXISTS minutes_stagedupload_batch_f0214833;
-DROP INDEX IF EXISTS minutes_vote_item_id_a8251154;
-"""
-
-CREATE = """
-CREATE INDEX IF NOT EXISTS minutes_agendaitem_meeting_id_28b5b545 ON minutes_agendaitem (meeting_id);
-CREATE INDEX IF NOT EXISTS minutes_attachment_item_id_f9adb9c0 ON minutes_attachment (item_id);
-CREATE INDEX IF NOT EXISTS minutes_attendance_meeting_id_18bcd16d ON minutes_attendance (meeting_id);
-CREATE INDEX IF NOT EXISTS minutes_case_municipality_id_db2d4801 ON minutes_case (municipality_id);
-CREATE INDEX IF NOT EXISTS minutes_committee_municipality_id_0879b710 ON minutes_committee (municipality_id);
-CREATE INDEX IF NOT EXISTS minutes_decision_item_id_09fd5cce ON minutes_decision (item_id);
-CREATE INDEX IF NOT EXISTS minutes_document_municipality_id_44f595dd ON minutes_document (municipality_id);
-CREATE INDEX IF NOT EXISTS minutes_documentsection_document_id_1efc583c ON minutes_documentsection (document_id);
-CREATE INDEX IF NOT EXISTS minutes_itemsearch_committee_id_0862e569 ON minutes_itemsearch (committee_id);
-CREATE INDEX IF NOT EXISTS minutes_itemsearch_municipality_id_578b16ff ON minutes_itemsearch (municipality_id);
-CREATE INDEX IF NOT EXISTS minutes_meeting_committee_id_2b15c96f ON minutes_meeting (committee_id);
-CREATE INDEX IF NOT EXISTS minutes_section_item_id_74105dc5 ON minutes_section (item_id);
-CREATE INDEX IF NOT EXISTS minutes_stagedupload_batch_f0214833 ON minutes_stagedupload (batch);
-CREATE INDEX IF NOT EXISTS minutes_vote_item_id_a8251154 ON minutes_vote (item_id);
-"""
+# index → (table, column), as Django named them for the foreign keys.
+INDEXES = {
+    "minutes_agendaitem_meeting_id_28b5b545": ("minutes_agendaitem", "meeting_id"),
+    "minutes_attachment_item_id_f9adb9c0": ("minutes_attachment", "item_id"),
+    "minutes_attendance_meeting_id_18bcd16d": ("minutes_attendance", "meeting_id"),
+    "minutes_case_municipality_id_db2d4801": ("minutes_case", "municipality_id"),
+    "minutes_committee_municipality_id_0879b710": ("minutes_committee", "municipality_id"),
+    "minutes_decision_item_id_09fd5cce": ("minutes_decision", "item_id"),
+    "minutes_document_municipality_id_44f595dd": ("minutes_document", "municipality_id"),
+    "minutes_documentsection_document_id_1efc583c": ("minutes_documentsection", "document_id"),
+    "minutes_itemsearch_committee_id_0862e569": ("minutes_itemsearch", "committee_id"),
+    "minutes_itemsearch_municipality_id_578b16ff": ("minutes_itemsearch", "municipality_id"),
+    "minutes_meeting_committee_id_2b15c96f": ("minutes_meeting", "committee_id"),
+    "minutes_section_item_id_74105dc5": ("minutes_section", "item_id"),
+    "minutes_stagedupload_batch_f0214833": ("minutes_stagedupload", "batch"),
+    "minutes_vote_item_id_a8251154": ("minutes_vote", "item_id"),
+}
+DROP = "".join(f"DROP INDEX IF EXISTS {name};\n" for name in INDEXES)
+CREATE = "".join(
+    f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column});\n"
+    for name, (table, column) in INDEXES.items()
+)
 
 
 class Migration(migrations.Migration):

@@ -116,6 +116,13 @@ RULE_LINE = re.compile(r"^[\s_\-–—=.·•*]{3,}$")
 _PAGE_LINE_FIRST = frozenset("-spſ")  # ſ: IGNORECASE matches it for s
 _RULE_FIRST = frozenset("_-–—=.·•*")
 _LONGEST_BOILERPLATE = max(map(len, BOILERPLATE))
+
+
+def page_line(stripped: str) -> bool:
+    """A page number line (`Side 3 af 12`, `- 4 -`)."""
+    return stripped[:1].lower() in _PAGE_LINE_FIRST and bool(PAGE_LINE.match(stripped))
+
+
 SIGNATURE_HEADING = re.compile(
     r"^(?:underskriftsblad|underskriftsside|underskrifter|underskrift(?:er)?\s*:?|"
     r"underskrevet af|protokollen underskrevet|godkendt og underskrevet)\s*:?\s*$",
@@ -145,7 +152,7 @@ def drop_noise(lines: list[Line], *, running: bool = True) -> list[Line]:
         first = stripped[:1].lower()
         core = stripped.rstrip(" :»›>«‹<")
         if (
-            (first in _PAGE_LINE_FIRST and PAGE_LINE.match(stripped))
+            page_line(stripped)
             or (len(core) <= _LONGEST_BOILERPLATE and core.lower() in BOILERPLATE)
             or (first in _RULE_FIRST and RULE_LINE.match(stripped))
         ):
@@ -215,11 +222,7 @@ def _edge_slots(
 
 def _pages_by_page_lines(lines: list[Line]) -> list[list[int]]:
     """Pages of a text export without form feeds, cut after each `Side N` line."""
-    marks = [
-        i
-        for i, line in enumerate(lines)
-        if line.stripped[:1].lower() in _PAGE_LINE_FIRST and PAGE_LINE.match(line.stripped)
-    ]
+    marks = [i for i, line in enumerate(lines) if page_line(line.stripped)]
     if len(marks) < 2:
         return [list(range(len(lines)))]
     pages: list[list[int]] = []
