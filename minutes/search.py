@@ -56,6 +56,7 @@ from .search_query import (
     ParsedQuery,
     Token,
     asks_for_procedural_items,
+    parse_queries,
     parse_query,
     plain_words,
     tokenize,
@@ -105,6 +106,8 @@ STOP_WORDS_REASON = (
 def _filter_sql(params: dict[str, Any]) -> tuple[str, list[Any]]:
     """The FilterSet's conditions as SQL on minutes_itemsearch, for the hand-written queries."""
     data = {k: v for k, v in params.items() if v not in (None, "")}
+    if data.keys().isdisjoint(ItemSearchFilter.base_filters):
+        return "TRUE", []  # what the FilterSet compiles to without a filter, in no time
     queryset = ItemSearchFilter(data, queryset=ItemSearch.objects.all()).qs
     query = queryset.query
     try:
@@ -196,6 +199,7 @@ class Search:
         self.large = False  # more than RANK_LIMIT matches: see RANK_LIMIT
         self.count: int | None = None  # set by run_search once counted or estimated
         self.estimated = False
+        self.filter_share = 1.0  # see PROBE_ROWS
         # (tsquery, points): an item scores the points of every query it matches, and higher
         # scores rank first, before the tiers. The words as typed when compounds widened the
         # search; each word of a relaxed query, the rarer the more points (so items with more
@@ -288,7 +292,7 @@ class Search:
             # The filters go inside the probe: it is the newest rows that pass them (an outcome,
             # a municipality), read in index order, not the newest rows of the archive of which
             # most are then thrown away.
-            probe = PROBE_ROWS[number]
+            probe = max(n, round(PROBE_ROWS[number] * self.filter_share))
             ctes.append(
                 f"probe{number} AS MATERIALIZED (SELECT item_id, date FROM (SELECT * FROM "
                 f"minutes_itemsearch WHERE {where} ORDER BY date DESC, item_id DESC "
@@ -328,15 +332,16 @@ class Search:
 
     def counted(self) -> tuple[int, dict[str, list[Facet]]]:
         """Count and facets over all matches (exact) or the sample (scaled), in one round trip
-        (see search_facets); sets `estimated`."""
-        count, facets, self.estimated = counted_facets(
+        (see search_facets); sets `estimated` and `filter_share`."""
+        counted = counted_facets(
             self.parsed.tsquery,
             self.where,
             self.where_params,
             exact_limit=EXACT_LIMIT,
             candidate_limit=CANDIDATE_LIMIT,
         )
-        return count, facets
+        self.estimated, self.filter_share = counted.estimated, counted.filter_share
+        return counted.total, counted.facets
 
 
 def _counted(parsed: ParsedQuery, params: dict[str, Any]) -> tuple[Search, dict]:
@@ -382,41 +387,44 @@ def _rescued(
     # A few lookups per word: a query of many words (up to 300 characters) is not rescued.
     if not words or len(words) > RESCUE_WORDS or not _only_plain_words(text):
         return None
-    singles = [parse_query(w, expand=True) for w in words]
-    known = [
-        not p.empty and w.lower() not in QUESTION_WORDS for w, p in zip(words, singles, strict=True)
-    ]
+    singles = dict(zip(words, parse_queries(words, expand=True), strict=True))
+    known = [not singles[w].empty and w.lower() not in QUESTION_WORDS for w in words]
     total = archive_items()
     frequencies = iter(
         item_frequencies(
-            [p.tsquery for p, k in zip(singles, known, strict=True) if k], limit=total // 2 + 1
+            [singles[w].tsquery for w, k in zip(words, known, strict=True) if k],
+            limit=total // 2 + 1,
         )
     )
     df = {w: (next(frequencies) if k else -1) for w, k in zip(words, known, strict=True)}
     fixes = closest_words([w for w in words if df[w] == 0])
+    # Stop words (-1), words in no item (0) and words in most items say little about the subject.
+    kept = [fixes.get(w, w) for w in words if 0 < df[w] <= total // 2 or w in fixes]
+    relaxing = len(words) >= 2 and bool(kept)
+    corrected = " ".join(fixes.get(w, w) for w in text.split()) if fixes else ""
+    # The corrected query, the relaxed one and the corrections' own queries (for `prefer`),
+    # parsed together: the relaxed ones are seldom needed, but cost nothing more to parse.
+    fixed = [w for w in kept if w not in singles] if relaxing else []
+    texts = ([corrected] if fixes else []) + ([" OR ".join(kept), *fixed] if relaxing else [])
+    parsed = iter(parse_queries(texts, expand=True))
     if fixes:
-        corrected = " ".join(fixes.get(w, w) for w in text.split())
         results.suggestions = [corrected]
-        search, facets = _counted(parse_query(corrected, expand=True), params)
+        search, facets = _counted(next(parsed), params)
         if search.count:
             results.searched = results.correction = corrected
             return search, facets
-    if len(words) < 2:
+    if not relaxing:
         return None
-    # Stop words (-1), words in no item (0) and words in most items say little about the subject.
-    kept = [fixes.get(w, w) for w in words if 0 < df[w] <= total // 2 or w in fixes]
-    if not kept:
-        return None
-    relaxed = " OR ".join(kept)
-    search, facets = _counted(parse_query(relaxed, expand=True), params)
+    relaxed = next(parsed)
+    singles.update(zip(fixed, parsed, strict=True))
+    search, facets = _counted(relaxed, params)
     if not search.count:
         return None
     # Inverse document frequency: a word in one item in a thousand outweighs one in a third.
     search.prefer = [
-        (parse_query(w, expand=True).tsquery, math.log(total / max(df.get(w, 1), 1)) + 0.1)
-        for w in kept
+        (singles[w].tsquery, math.log(total / max(df.get(w, 1), 1)) + 0.1) for w in kept
     ]
-    results.searched = relaxed
+    results.searched = relaxed.text
     results.relaxed_words = kept
     results.dropped_words = [w for w in words if w not in kept and fixes.get(w) not in kept]
     return search, facets
@@ -460,7 +468,8 @@ def run_search(params: dict[str, Any]) -> SearchResults:
         search, facets = _rescued(text, params, results) or (search, facets)
     elif (search.count or 0) <= FEW_RESULTS and not whole and _only_plain_words(text):
         # A word's own query; stop words have none and are left as they are.
-        singles = {w: parse_query(w).tsquery for w in dict.fromkeys(plain_words(text))}
+        words = list(dict.fromkeys(plain_words(text)))
+        singles = {w: p.tsquery for w, p in zip(words, parse_queries(words), strict=True)}
         singles = {w: q for w, q in singles.items() if q}
         if len(singles) <= RESCUE_WORDS:
             better = better_known_spelling(text, list(singles), list(singles.values()))

@@ -10,6 +10,9 @@ that needs exact figures no longer waits for a second round trip.
 Rows of the statement: (source, dimension, slug, label, municipality slug, n). `source` is
 'sample' or 'exact'; the dimensions are kommune, udvalg, aar, udfald, and total, candidates
 and scale (the items per sampled row × 1024, so it survives the bigint column).
+
+The sample also says what share of the matches the filters keep (its kept rows over its
+candidates), exact or not: the ranking sizes its newest-items probes by it (search.Search).
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ from typing import Any
 from django.db import connection
 
 from .models import Decision
+
+
+@dataclass(frozen=True)
+class Counted:
+    total: int
+    facets: dict[str, list[Facet]]
+    estimated: bool
+    # The share of the query's matches that pass the filters, from the sample (1.0 without
+    # filters, or when the sample has no match).
+    filter_share: float
 
 
 @dataclass
@@ -77,8 +90,9 @@ def counted_facets(
     *,
     exact_limit: int,
     candidate_limit: int,
-) -> tuple[int, dict[str, list[Facet]], bool]:
-    """(count, facets, estimated) for the matches of `tsquery` that pass `where`."""
+) -> Counted:
+    """Count, facets and whether they are estimated, for the matches of `tsquery` that pass
+    `where`."""
     outcomes = [value for value, _label in Decision.Outcome.choices]
     # Python's round(x) > L for the even limits used here and for the -1 tests set is
     # x > L + 0.5: the same decision as deciding on the rounded figures.
@@ -123,7 +137,9 @@ def counted_facets(
     source = "sample" if estimated else "exact"
     rows = [r[1:] for r in fetched if r[0] == source]
     total, facets = _facets(rows)
-    return total, facets, estimated
+    sampled = {r[1]: r[5] for r in fetched if r[0] == "sample" and r[1] in ("total", "candidates")}
+    share = sampled["total"] / sampled["candidates"] if sampled.get("candidates") else 1.0
+    return Counted(total, facets, estimated, share)
 
 
 def _facets(fetched: list[tuple]) -> tuple[int, dict[str, list[Facet]]]:

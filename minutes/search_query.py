@@ -311,21 +311,57 @@ def parse_query(text: str, cases: Sequence[Case] = (), *, expand: bool = False) 
 
     `expand` also matches the compounds that begin with a word (see the module's docstring).
     """
-    parsed = ParsedQuery(text=text)
-    tokens = tokenize(text)
-    printed: dict[str, list[str]] = {}
-    for case in cases:
-        printed.setdefault(case.normalised, []).append(case.number)
+    return parse_queries([text], cases, expand=expand)[0]
+
+
+def parse_queries(
+    texts: Sequence[str], cases: Sequence[Case] = (), *, expand: bool = False
+) -> list[ParsedQuery]:
+    """`parse_query` of each text, in two round trips at most however many there are (a
+    relaxed question parses each of its words)."""
+    tokenized = [tokenize(text) for text in texts]
     stems: dict[str, str] = {}
     if expand:
         stems = _single_stems(
             [
                 v
+                for tokens in tokenized
                 for t in tokens
                 if isinstance(t, Token) and t.kind == "word" and not t.negated
                 for v in spelling_variants(t.text)
             ]
         )
+    printed: dict[str, list[str]] = {}
+    for case in cases:
+        printed.setdefault(case.normalised, []).append(case.number)
+    built = [
+        _built(text, tokens, printed, stems) for text, tokens in zip(texts, tokenized, strict=True)
+    ]
+    selects = [(sql, params) for _parsed, sql, params, _flags in built if sql]
+    row: tuple = ()
+    if selects:
+        # One row: each query's columns side by side.
+        sql = "SELECT * FROM " + ", ".join(f"({q}) AS p{n}" for n, (q, _p) in enumerate(selects))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for _q, params in selects for value in params])
+            row = cursor.fetchone()
+    out = []
+    position = 0
+    for parsed, sql, _params, prefix_flags in built:
+        if sql:
+            width = 2 + len(prefix_flags)
+            _finish(parsed, row[position : position + width], prefix_flags)
+            position += width
+        out.append(parsed)
+    return out
+
+
+def _built(
+    text: str, tokens: list[Token | str], printed: dict[str, list[str]], stems: dict[str, str]
+) -> tuple[ParsedQuery, str, list[Any], list[bool]]:
+    """(the query as far as Python reads it, the SQL that builds its tsquery and lexemes or ""
+    when it has no token, its parameters, which of its lexeme columns are prefixes)."""
+    parsed = ParsedQuery(text=text)
     groups: list[list[str]] = [[]]
     params: list[Any] = []
     lexeme_sql: list[str] = []
@@ -390,13 +426,15 @@ def parse_query(text: str, cases: Sequence[Case] = (), *, expand: bool = False) 
         params += values
     parts = ["(" + " && ".join(g) + ")" for g in groups if g]
     if not parts:
-        return parsed
+        return parsed, "", [], []
     sql = "SELECT q::text, numnode(q)"
     sql += "".join(f", {s}" for s in lexeme_sql)
     sql += " FROM (SELECT " + " || ".join(parts) + " AS q) AS built"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, lexeme_params + params)
-        row = cursor.fetchone()
+    return parsed, sql, lexeme_params + params, prefix_flags
+
+
+def _finish(parsed: ParsedQuery, row: tuple, prefix_flags: list[bool]) -> None:
+    """Fill in `parsed` from its row of `_built`'s SQL: the tsquery, its size and lexemes."""
     parsed.tsquery, parsed.nodes = row[0], row[1]
     lexemes: dict[str, bool] = {}
     for found, is_prefix in zip(row[2:], prefix_flags, strict=True):
@@ -412,4 +450,3 @@ def parse_query(text: str, cases: Sequence[Case] = (), *, expand: bool = False) 
     parsed.lexemes = list(lexemes.items())
     if parsed.negated and not parsed.rank_query:
         parsed.rank_query = parsed.tsquery
-    return parsed

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 
 from .highlight import START, STOP
-from .search_query import CONFIG, EXACT_LIMIT, parse_query, spelling_variants
+from .search_query import CONFIG, EXACT_LIMIT, parse_queries, spelling_variants
 
 # The vocabulary's nearest words by trigram similarity that are weighed by edit distance.
 CANDIDATES = 12
@@ -59,16 +59,23 @@ def item_frequencies(tsqueries: Sequence[str], *, limit: int) -> list[int]:
     search sample above EXACT_LIMIT, as the search's counts are (a word in a third of the
     archive costs a sample lookup, not a count of 60,000 rows: 600 ms at 200,000 items), and
     counted exactly below it, where it decides something (a word in no item, or in a few)."""
-    out = []
+    if not tsqueries:
+        return []
     with connection.cursor() as cursor:
-        for tsquery in tsqueries:
-            cursor.execute(
-                "SELECT coalesce(sum(scale), 0) FROM minutes_itemsearch_sample_matches(%s::tsquery)",
-                [tsquery],
-            )
-            estimate = cursor.fetchone()[0]
+        # Every estimate in one statement: the sample's plan is kept (PL/pgSQL), the round
+        # trips are not free.
+        cursor.execute(
+            "SELECT (SELECT coalesce(sum(scale), 0) FROM minutes_itemsearch_sample_matches(t.q)) "
+            "FROM unnest(%s::tsquery[]) WITH ORDINALITY AS t (q, n) ORDER BY t.n",
+            [list(tsqueries)],
+        )
+        estimates = [row[0] for row in cursor.fetchall()]
+        out = []
+        for tsquery, estimate in zip(tsqueries, estimates, strict=True):
             # Below EXACT_LIMIT the sample is too small to trust (on a small archive one
             # sampled item stands for 32), so the count is exact there, whatever `limit` is.
+            # (One statement each: with the query a parameter the planner sees its words
+            # and goes through the index; as a column of a batch it might not.)
             if estimate > EXACT_LIMIT:
                 out.append(min(round(estimate), limit))
                 continue
@@ -111,7 +118,11 @@ def closest_words(words: Sequence[str]) -> dict[str, str]:
             stem = cursor.fetchone()[0]
             if not stem or len(stem) < 4:
                 continue
-            cursor.execute(*_candidates_sql(stem, trigrams=trigrams))
+            # By trigrams or by length (minutes/sql/item_search.sql).
+            cursor.execute(
+                "SELECT minutes_searchword_candidates(%s, %s, %s, %s)",
+                [stem, allowed_edits(stem), CANDIDATES, trigrams],
+            )
             scored = [
                 (edit_distance(stem, candidate), candidate)
                 for (candidate,) in cursor.fetchall()
@@ -135,7 +146,7 @@ def better_known_spelling(text: str, words: Sequence[str], tsqueries: Sequence[s
     fixes = closest_words(rare)
     if not fixes:
         return ""
-    known = item_frequencies([parse_query(f).tsquery for f in fixes.values()], limit=limit)
+    known = item_frequencies([p.tsquery for p in parse_queries(list(fixes.values()))], limit=limit)
     better = {
         word: fix
         for (word, fix), n in zip(fixes.items(), known, strict=True)
@@ -151,25 +162,6 @@ def has_trigrams() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('searchword_trgm_idx') IS NOT NULL")
         return cursor.fetchone()[0]
-
-
-def _candidates_sql(stem: str, *, trigrams: bool) -> tuple[str, list[Any]]:
-    """The vocabulary's likely corrections of `stem`: its nearest words by trigram similarity,
-    or without pg_trgm the words of about its length that share its first letter or its last
-    two (a typo seldom changes both ends), through the length index."""
-    if trigrams:
-        return (
-            "SELECT word FROM minutes_searchword WHERE word %% %s "
-            "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-            [stem, stem, CANDIDATES],
-        )
-    edits = allowed_edits(stem)
-    return (
-        "SELECT word FROM minutes_searchword "
-        "WHERE length(word) BETWEEN %s AND %s AND (left(word, 1) = %s OR right(word, 2) = %s) "
-        "LIMIT 2000",
-        [len(stem) - edits, len(stem) + edits, stem[:1], stem[-2:]],
-    )
 
 
 def surface_forms(cursor, lexemes: Sequence[str]) -> list[str | None]:

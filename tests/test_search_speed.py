@@ -102,3 +102,46 @@ def test_count_and_facets_take_one_round_trip(monkeypatch, django_assert_num_que
         assert not search.estimated and count == every
         assert sum(f.n for f in facets["kommune"]) == every
         assert sum(f.n for f in facets["aar"]) == every
+
+
+def test_a_filtered_probe_reads_as_many_rows_of_the_archive_as_an_unfiltered_one(monkeypatch):
+    """The probes of the newest rows that pass the filters are PROBE_ROWS times the share of
+    the matches the filters keep, as the sample says (a filter keeping one match in eight
+    read 40,000 rows for a probe of 5,000)."""
+    monkeypatch.setattr(search_module, "RANK_LIMIT", -1)
+    condition, _value = FILTERS["kommune"]
+    parsed = search_module.parse_query("borgere OR ledige OR kommunen")
+    with connection.cursor() as cursor:
+        # A sample (the seeds' few items hash outside it): half the items, put there as the
+        # search table's trigger does.
+        cursor.execute("UPDATE minutes_itemsearch SET sample = 0 WHERE item_id % 2 = 0")
+        # A municipality of some of the sampled matches, not all of them.
+        cursor.execute(
+            "SELECT m.slug FROM minutes_itemsearch_sample_matches(%s::tsquery) AS s "
+            "JOIN minutes_municipality m ON m.id = s.municipality_id "
+            "GROUP BY m.slug ORDER BY count(*), m.slug LIMIT 1",
+            [parsed.tsquery],
+        )
+        value = cursor.fetchone()[0]
+    search = search_module.Search(parsed, {"kommune": value})
+    search.count, _facets = search.counted()
+    search.large = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE {condition}), count(*) "
+            "FROM minutes_itemsearch_sample_matches(%s::tsquery)",
+            [value, parsed.tsquery],
+        )
+        kept, candidates = cursor.fetchone()
+    assert 0 < kept < candidates
+    assert search.filter_share == kept / candidates
+    sql, _params, _order = search.page_sql(0, 10)
+    probes = [max(10, round(rows * kept / candidates)) for rows in search_module.PROBE_ROWS]
+    assert [f"LIMIT {rows})" in sql for rows in probes] == [True] * 3, (probes, sql)
+    # Without filters the probes are PROBE_ROWS as they stand.
+    unfiltered = search_module.Search(parsed, {})
+    unfiltered.count, _facets = unfiltered.counted()
+    unfiltered.large = True
+    assert unfiltered.filter_share == 1.0
+    sql, _params, _order = unfiltered.page_sql(0, 10)
+    assert all(f"LIMIT {rows})" in sql for rows in search_module.PROBE_ROWS)
