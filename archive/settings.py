@@ -135,6 +135,10 @@ def _database(url: str) -> dict:
             f"-c statement_timeout={int(os.environ.get('STATEMENT_TIMEOUT_MS', '15000'))}"
             " -c jit=off"
         )
+        # Django turns psycopg's prepared statements off; the few search statements that ask
+        # for them (minutes/prepared.py) need them on. Django's own cursors bind on the client
+        # and never prepare, so nothing else changes.
+        config["OPTIONS"]["prepare_threshold"] = 5
     return config
 
 

@@ -62,7 +62,7 @@ from .search_query import (
     tokenize,
     whole_query_case_number,
 )
-from .search_rows import ranked_rows
+from .search_rows import rows_in_order
 from .search_snippets import item_url, plain_snippet, result_rows, snippets
 from .search_suggest import (
     FEW_RESULTS,
@@ -212,14 +212,13 @@ class Search:
     def ids(self, offset: int, limit: int) -> list[int]:
         if self.count == 0:  # counted exactly (estimates are never this small)
             return []
-        sql, params, _order = self.page_sql(offset, limit)
+        sql, params = self.page_sql(offset, limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [r[0] for r in cursor.fetchall()]
 
-    def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
-        """(SQL, params, order): the ids of a page with the keys they are ordered by, and that
-        order as an ORDER BY over those columns (for a statement that joins the rows to it)."""
+    def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any]]:
+        """(SQL, params): the ids of a page in order, each with the keys it is ordered by."""
         if self.sort == "relevance":
             return self._ranked_sql(offset, limit)
         direction = "DESC" if self.sort == "newest" else "ASC"
@@ -235,9 +234,9 @@ class Search:
                 f"WITH m AS MATERIALIZED ({matches}) SELECT item_id, date FROM m "
                 f"ORDER BY {order} OFFSET %s LIMIT %s"
             )
-        return sql, [self.parsed.tsquery, *self.where_params, offset, limit], order
+        return sql, [self.parsed.tsquery, *self.where_params, offset, limit]
 
-    def _ranked_sql(self, offset: int, limit: int) -> tuple[str, list[Any], str]:
+    def _ranked_sql(self, offset: int, limit: int) -> tuple[str, list[Any]]:
         q, rq, n = self.parsed.tsquery, self.parsed.rank_query, offset + limit
         # With a negation a title can match while the whole item does not: check the item too.
         whole = " AND vector @@ %s::tsquery" if self.parsed.negated else ""
@@ -322,13 +321,11 @@ class Search:
             "SELECT * FROM tier1 UNION ALL SELECT * FROM tier2) AS ranked "
             f"ORDER BY {order} OFFSET %s LIMIT %s"
         )
-        return sql, [*params, offset, limit], order
+        return sql, [*params, offset, limit]
 
     def fetch(self, offset: int, limit: int) -> list[AgendaItem]:
-        """The rows of a page, ranked and read in one statement (search_rows)."""
-        if self.count == 0:
-            return []
-        return ranked_rows(*self.page_sql(offset, limit), limit)
+        """The rows of a page: its ids ranked, then read with their context (search_rows)."""
+        return rows_in_order(self.ids(offset, limit))
 
     def counted(self) -> tuple[int, dict[str, list[Facet]]]:
         """Count and facets over all matches (exact) or the sample (scaled), in one round trip

@@ -20,9 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-
 from .models import Decision
+from .prepared import prepared_cursor
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,13 @@ def counted_facets(
         outcomes,
         outcomes,
     ]
-    with connection.cursor() as cursor:
+    # Prepared without filters: the plan then does not hang on the query's words (the sample
+    # function has its own; the exact branch, which runs only below the limits, has the GIN
+    # index as its one way in), and planning it took 0.5 ms of every search. With filters the
+    # exact branch may run for a few matches of a common word, where the plan for the words
+    # goes through the filters' index: a generic plan, not knowing the words, went through the
+    # word's 184,000 entries instead (udvalgte in one municipality and year: 10 → 15 ms).
+    with prepared_cursor(prepare=where == "TRUE") as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     estimated = any(r[1] == "estimated" and r[5] for r in fetched)

@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.utils.safestring import SafeString
 
 from .highlight import START, STOP
 from .models import AgendaItem
 from .parsing.conventions import RECOMMENDATION_HEADINGS, SUMMARY_HEADINGS
+from .prepared import prepared_cursor
 from .search_query import ParsedQuery
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
         FROM best
     """
     q, rq = parsed.tsquery, parsed.rank_query
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # the same plan for any ten items (minutes/prepared.py)
         cursor.execute(
             sql,
             [

@@ -504,7 +504,8 @@ def test_tier_vectors_equal_the_title_and_lead_text_parsed_on_their_own():
 
 def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     # savepoint, tsquery, count and facets (sample and exact in one statement, issue 17),
-    # documents, the ranked items (ranking and rows in one statement), snippets,
+    # documents, the ranked items (the ranked ids, then their rows by a prepared statement),
+    # snippets,
     # release, the results' decisions and Indstillinger (2), the marking of their first lines
     # (2), the filter lists' stamp of the archive (1; the lists themselves are read once per
     # state of the archive, tests/test_archive_cache.py): the same for one result or fifteen,
@@ -531,7 +532,7 @@ def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num
             0,
         ),
     ):
-        with django_assert_num_queries(12 + 2 * slugs + compounds):
+        with django_assert_num_queries(13 + 2 * slugs + compounds):
             assert client.get("/soeg/", params).status_code == 200
 
 

@@ -135,7 +135,7 @@ def test_a_filtered_probe_reads_as_many_rows_of_the_archive_as_an_unfiltered_one
         kept, candidates = cursor.fetchone()
     assert 0 < kept < candidates
     assert search.filter_share == kept / candidates
-    sql, _params, _order = search.page_sql(0, 10)
+    sql, _params = search.page_sql(0, 10)
     probes = [max(10, round(rows * kept / candidates)) for rows in search_module.PROBE_ROWS]
     assert [f"LIMIT {rows})" in sql for rows in probes] == [True] * 3, (probes, sql)
     # Without filters the probes are PROBE_ROWS as they stand.
@@ -143,5 +143,47 @@ def test_a_filtered_probe_reads_as_many_rows_of_the_archive_as_an_unfiltered_one
     unfiltered.count, _facets = unfiltered.counted()
     unfiltered.large = True
     assert unfiltered.filter_share == 1.0
-    sql, _params, _order = unfiltered.page_sql(0, 10)
+    sql, _params = unfiltered.page_sql(0, 10)
     assert all(f"LIMIT {rows})" in sql for rows in search_module.PROBE_ROWS)
+
+
+def _prepared() -> dict[str, tuple[int, int]]:
+    """This connection's prepared statements: their text → (generic plans, custom plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+
+
+def test_the_rows_snippets_and_unfiltered_facets_are_planned_once_per_connection(settings):
+    """Planned on every search, the result rows' join, the snippets and the count and facets
+    cost more to plan than to run: they are prepared, and after five runs PostgreSQL keeps a
+    generic plan. The facets with filters are not (their plan hangs on the words)."""
+    settings.BEHIND_PGBOUNCER = False
+    for text in ["budget", "borgere", "budget", "ledige", "budget", "borgere", "kommunen"]:
+        results = run_search({"q": text})
+        rows = list(results.items[:10])
+        assert rows
+        results.attach_snippets(rows)
+    run_search({"q": "budget", "kommune": "lyngby-taarbaek"})
+    prepared = _prepared()
+    kinds = {
+        "rows": "WITH ORDINALITY AS ranked (item_id, n)",
+        "snippets": "WITH parts AS",
+        "facets": "WITH sample AS MATERIALIZED",
+    }
+    for kind, marker in kinds.items():
+        plans = [counts for text, counts in prepared.items() if marker in text]
+        assert len(plans) == 1, (kind, prepared.keys())
+        generic, custom = plans[0]
+        assert custom == 5 and generic >= 2, (kind, generic, custom)
+    facets = next(text for text in prepared if kinds["facets"] in text)
+    assert "(TRUE) AS keep" in facets  # the unfiltered one; the filtered one is not prepared
+
+
+def test_behind_pgbouncer_nothing_is_prepared(settings):
+    """In transaction pooling a prepared statement would outlive its server connection."""
+    settings.BEHIND_PGBOUNCER = True
+    before = set(_prepared())
+    results = run_search({"q": "budget"})
+    results.attach_snippets(list(results.items[:10]))
+    assert set(_prepared()) == before
