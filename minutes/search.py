@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection
 
 from .filters import ItemSearchFilter
 from .highlight import render_marked
 from .models import AgendaItem, Case, DocumentSection, ItemSearch
 from .parsing.conventions import normalise_case_number
+from .prepared import prepared_cursor
 from .querysets import SEARCH_CONFIG
 from .search_facets import Facet, counted_facets
 from .search_query import (
@@ -213,9 +213,19 @@ class Search:
         if self.count == 0:  # counted exactly (estimates are never this small)
             return []
         sql, params = self.page_sql(offset, limit)
-        with connection.cursor() as cursor:
+        with prepared_cursor(prepare=self._plan_is_fixed()) as cursor:
             cursor.execute(sql, params)
             return [r[0] for r in cursor.fetchall()]
+
+    def _plan_is_fixed(self) -> bool:
+        """Whether the page's statement has one sensible plan whatever the words, so it can be
+        prepared (minutes.prepared; planning it took 0.5–1.4 ms of every search): ranked, with
+        neither filters nor a negation, every tier is reached through its own GIN index or the
+        newest-items probe, as written. Otherwise a generic plan, not knowing the words, can
+        go astray: a negation's tier collected through the whole posting list of the word
+        (33 ms instead of 6), a newest-first page sorted from every match (49 ms instead of
+        0.05), filters met through the word's index instead of theirs."""
+        return self.sort == "relevance" and not self.parsed.negated and self.where == "TRUE"
 
     def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any]]:
         """(SQL, params): the ids of a page in order, each with the keys it is ordered by."""
