@@ -278,6 +278,23 @@ class Search:
         ]
         ctes, params = [], []
         where, where_params = self.where, self.where_params
+        if not self.large:
+            # The last tier leaves out the matches of the lead tier as a set found through its
+            # GIN index (at most RANK_LIMIT here): testing each match's lead vector read it
+            # from TOAST, 3.5 ms of a 6 ms ranking for a word in 640 items. Only its first
+            # use reads the set, so a tier the guard skips costs nothing.
+            ctes.append(
+                "leads AS MATERIALIZED (SELECT item_id FROM minutes_itemsearch "
+                f"WHERE lead_vector @@ %s::tsquery AND ({where}))"
+            )
+            params += [q, *where_params]
+            tiers[2] = (
+                "vector",
+                f"vector @@ %s::tsquery AND (item_id NOT IN (SELECT item_id FROM leads) "
+                f"OR {procedural})",
+                [q],
+                tiers[2][3],
+            )
         prefer = " + ".join(["(vector @@ %s::tsquery)::int * %s"] * len(self.prefer)) or "0"
         prefer_params = [value for pair in self.prefer for value in pair]
         for number, (vector, match, match_params, guard) in enumerate(tiers):

@@ -175,7 +175,7 @@ def test_the_search_statements_whose_plan_is_fixed_are_planned_once_per_connecti
         assert list(results.items[:10]), params
     prepared = _prepared()
     kinds = {
-        "ranking": "WITH tier0 AS MATERIALIZED",
+        "ranking": "tier0 AS MATERIALIZED (SELECT item_id, 0 AS tier",
         "rows": "WITH ORDINALITY AS ranked (item_id, n)",
         "snippets": "WITH parts AS",
         "facets": "WITH sample AS MATERIALIZED",
