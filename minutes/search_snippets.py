@@ -37,59 +37,84 @@ def snippets(item_ids: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, s
     is the one that matches the whole query, else the one with most query words, preferring
     Indstilling/Beslutning, then Resume/Sagsfremstilling, then the rest, then position.
     """
-    sql = """
-        WITH parts AS (
+    # A part's vector: stemmed only when its lower-cased text holds one of the query's lexemes
+    # (a lexeme is its word lower-cased with an ending cut off, so it stands in the text); any
+    # other part is given the empty vector, which answers the query and ranks exactly as its
+    # own vector would, without stemming its text.
+    vector = (
+        "CASE WHEN EXISTS (SELECT FROM unnest(%(lexemes)s::text[]) AS l "
+        "WHERE strpos(lower(x.body), l) > 0) "
+        "THEN to_tsvector('danish', x.body) ELSE ''::tsvector END"
+    )
+    # The order is: matches the query, matches its words, class, rank, position. So the first
+    # class with a part that matches both holds the item's best part, and the classes after it
+    # are not stemmed at all (a common word is in the Indstilling: 2.7 → 0.5 ms for ten
+    # items). Each class is stemmed only for the items the classes before it left open; the
+    # items no class settles (no part matches both: a compound only, words in different
+    # parts) are ordered over all their parts, each stemmed once.
+    stages = []
+    settled: list[str] = []
+    for cls in (1, 2, 3):
+        open_items = "".join(
+            f" AND x.item_id NOT IN (SELECT item_id FROM best{n})" for n in settled
+        )
+        stages.append(
+            f"v{cls} AS MATERIALIZED (SELECT x.*, {vector} AS v FROM parts x "
+            f"WHERE x.cls = {cls}{open_items})"
+        )
+        stages.append(
+            f"best{cls} AS MATERIALIZED (SELECT DISTINCT ON (item_id) item_id, pos FROM v{cls} "
+            "WHERE v @@ %(q)s::tsquery AND v @@ %(rq)s::tsquery "
+            "ORDER BY item_id, ts_rank(v, %(rq)s::tsquery) DESC, pos)"
+        )
+        settled.append(str(cls))
+    sql = f"""
+        WITH parts AS MATERIALIZED (
             SELECT s.item_id, s.position AS pos, s.heading AS label, s.text AS body,
-                   CASE WHEN lower(s.heading) = ANY(%s) THEN 1
-                        WHEN lower(s.heading) = ANY(%s) THEN 2 ELSE 3 END AS cls
-            FROM minutes_section s WHERE s.item_id = ANY(%s)
+                   CASE WHEN lower(s.heading) = ANY(%(recommendation)s) THEN 1
+                        WHEN lower(s.heading) = ANY(%(summary)s) THEN 2 ELSE 3 END AS cls
+            FROM minutes_section s WHERE s.item_id = ANY(%(ids)s)
             UNION ALL
             SELECT d.item_id, 1000 + d.position, 'Beslutning', d.text, 1
-            FROM minutes_decision d WHERE d.item_id = ANY(%s) AND d.text <> ''
+            FROM minutes_decision d WHERE d.item_id = ANY(%(ids)s) AND d.text <> ''
             UNION ALL
             SELECT a.item_id, 2000, 'Bilag', string_agg(a.title, E'\n' ORDER BY a.position), 3
-            FROM minutes_attachment a WHERE a.item_id = ANY(%s) GROUP BY a.item_id
-        ), scored AS MATERIALIZED (
-            -- Materialised: each part is parsed once, not once per use of v below. Only a
-            -- part whose text holds one of the query's lexemes can match or rank above zero
-            -- (a lexeme is its word lower-cased with an ending cut off, so it stands in the
-            -- lower-cased text); any other part is given the empty vector, which answers the
-            -- query and ranks exactly as its own vector would, without stemming its text.
-            SELECT p.*, CASE WHEN EXISTS (SELECT FROM unnest(%s::text[]) AS l
-                                          WHERE strpos(lowered.body, l) > 0)
-                             THEN to_tsvector('danish', p.body) ELSE ''::tsvector END AS v
-            FROM parts p CROSS JOIN LATERAL (SELECT lower(p.body) AS body) AS lowered
-        ), best AS (
-            SELECT DISTINCT ON (item_id) item_id, label, body FROM scored
-            ORDER BY item_id, (v @@ %s::tsquery) DESC, (v @@ %s::tsquery) DESC, cls,
-                     ts_rank(v, %s::tsquery) DESC, pos
-        )
+            FROM minutes_attachment a WHERE a.item_id = ANY(%(ids)s) GROUP BY a.item_id
+        ),
+        {", ".join(stages)},
+        settled AS (SELECT * FROM best1 UNION ALL SELECT * FROM best2 UNION ALL
+                    SELECT * FROM best3),
+        rest AS (
+            SELECT DISTINCT ON (item_id) item_id, pos
+            FROM (SELECT * FROM v1 UNION ALL SELECT * FROM v2 UNION ALL SELECT * FROM v3) AS x
+            WHERE item_id NOT IN (SELECT item_id FROM settled)
+            ORDER BY item_id, (v @@ %(q)s::tsquery) DESC, (v @@ %(rq)s::tsquery) DESC, cls,
+                     ts_rank(v, %(rq)s::tsquery) DESC, pos
+        ),
+        chosen AS (SELECT * FROM settled UNION ALL SELECT * FROM rest)
         -- The parser drops what looks like HTML tags from a headline; hide < and > from it so
         -- the source text comes back whole (render_marked escapes it).
         -- A short part is shown whole: fragment mode drops its first word.
-        SELECT item_id, label, ts_headline('danish', translate(body, '<>', E'\x04\x05'),
-                                           %s::tsquery,
-                                           CASE WHEN length(body) <= 200 THEN %s ELSE %s END)
-        FROM best
+        SELECT p.item_id, p.label,
+               ts_headline('danish', translate(p.body, '<>', E'\x04\x05'), %(shown)s::tsquery,
+                           CASE WHEN length(p.body) <= 200 THEN %(short)s ELSE %(long)s END)
+        FROM chosen JOIN parts p ON p.item_id = chosen.item_id AND p.pos = chosen.pos
     """
     q, rq = parsed.tsquery, parsed.rank_query
     with prepared_cursor() as cursor:  # the same plan for any ten items (minutes/prepared.py)
         cursor.execute(
             sql,
-            [
-                sorted(RECOMMENDATION_HEADINGS),
-                sorted(SUMMARY_HEADINGS),
-                item_ids,
-                item_ids,
-                item_ids,
-                sorted(query_lexemes(q) | query_lexemes(rq)),
-                q,
-                rq,
-                rq,
-                rq or q,
-                SHORT_HEADLINE_OPTIONS,
-                HEADLINE_OPTIONS,
-            ],
+            {
+                "recommendation": sorted(RECOMMENDATION_HEADINGS),
+                "summary": sorted(SUMMARY_HEADINGS),
+                "ids": item_ids,
+                "lexemes": sorted(query_lexemes(q) | query_lexemes(rq)),
+                "q": q,
+                "rq": rq,
+                "shown": rq or q,
+                "short": SHORT_HEADLINE_OPTIONS,
+                "long": HEADLINE_OPTIONS,
+            },
         )
         return {
             item_id: (label, text.translate(_UNHIDE)) for item_id, label, text in cursor.fetchall()

@@ -1,5 +1,6 @@
-"""Snippets stem only the parts that hold a query lexeme (issue 17, part 1), and quote exactly
-what stemming every part of the items shown did."""
+"""Snippets stem only the parts that hold a query lexeme (issue 17, part 1), class by class
+until one settles the item, and quote exactly what stemming every part of the items shown
+did."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import connection
 
 from minutes.parsing.conventions import RECOMMENDATION_HEADINGS, SUMMARY_HEADINGS
 from minutes.search import run_search
+from minutes.search_query import ParsedQuery
 from minutes.search_snippets import (
     HEADLINE_OPTIONS,
     SHORT_HEADLINE_OPTIONS,
@@ -91,6 +93,44 @@ def test_snippets_are_those_of_stemming_every_part(query):
     parsed = results.parsed
     expected = every_part_stemmed(item_ids, parsed.tsquery, parsed.rank_query)
     assert snippets(item_ids, parsed) == expected
+
+
+def test_a_part_that_matches_the_query_and_its_words_wins_over_an_earlier_class():
+    """The class order comes after matching the words as typed: an Indstilling that matches
+    the query only through a word that is not in the rank query (as a compound part is not)
+    loses to a Sagsfremstilling that matches both, though Indstilling is stemmed first."""
+    with connection.cursor() as cursor:
+        # An item with a word only in its Indstilling and another only in its
+        # Sagsfremstilling.
+        cursor.execute(
+            """
+            WITH pair AS (
+                SELECT a.item_id, to_tsvector('danish', a.text) AS va,
+                       to_tsvector('danish', b.text) AS vb
+                FROM minutes_section a
+                JOIN minutes_section b ON b.item_id = a.item_id
+                WHERE lower(a.heading) = 'indstilling' AND lower(b.heading) = 'sagsfremstilling'
+                ORDER BY a.item_id LIMIT 1)
+            SELECT item_id, wa, wb
+            FROM pair, unnest(tsvector_to_array(va)) AS wa, unnest(tsvector_to_array(vb)) AS wb
+            WHERE length(wa) > 5 AND length(wb) > 5
+              AND NOT vb @@ to_tsquery('simple', quote_literal(wa))
+              AND NOT va @@ to_tsquery('simple', quote_literal(wb))
+            ORDER BY wa, wb LIMIT 1
+            """
+        )
+        item_id, only_first, only_second = cursor.fetchone()
+        cursor.execute(
+            "SELECT (to_tsquery('simple', quote_literal(%s)) || "
+            "to_tsquery('simple', quote_literal(%s)))::text, "
+            "to_tsquery('simple', quote_literal(%s))::text",
+            [only_first, only_second, only_second],
+        )
+        q, rq = cursor.fetchone()
+    parsed = ParsedQuery(text=only_second, tsquery=q, rank_query=rq, nodes=3)
+    found = snippets([item_id], parsed)
+    assert found == every_part_stemmed([item_id], q, rq)
+    assert found[item_id][0].lower() == "sagsfremstilling"
 
 
 def test_query_lexemes_reads_quoted_negated_and_weighted_lexemes():

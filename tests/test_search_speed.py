@@ -177,7 +177,7 @@ def test_the_search_statements_whose_plan_is_fixed_are_planned_once_per_connecti
     kinds = {
         "ranking": "tier0 AS MATERIALIZED (SELECT item_id, 0 AS tier",
         "rows": "WITH ORDINALITY AS ranked (item_id, n)",
-        "snippets": "WITH parts AS",
+        "snippets": "best1 AS MATERIALIZED",
         "facets": "WITH sample AS MATERIALIZED",
     }
     for kind, marker in kinds.items():
