@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
-from django.db.models import BooleanField, F, FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import F
+
+from .prepared import prepared_cursor
 
 SEARCH_CONFIG = "danish"
 # AgendaItem columns that exist only to be parsed into its search vector (ItemSearch.vector).
@@ -41,16 +42,24 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class DocumentSectionQuerySet(models.QuerySet):
-    def matching(self, tsquery: str, rank_query: str) -> DocumentSectionQuerySet:
-        """Sections matching a tsquery built by `minutes.search.parse_query`, best first."""
-        return (
-            self.filter(
-                RawSQL("search_vector @@ %s::tsquery", [tsquery], output_field=BooleanField())
+    def matching(self, tsquery: str, rank_query: str, *, limit: int) -> list:
+        """The `limit` best sections matching a tsquery built by `minutes.search.parse_query`,
+        with their document and its municipality.
+
+        The ids come from a prepared statement (minutes.prepared) and only the sections found
+        are read by the ORM: compiling the ORM's query on every search cost a millisecond of
+        Python, for a list that is most often empty."""
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                "SELECT s.id FROM minutes_documentsection s "
+                "JOIN minutes_document d ON d.id = s.document_id "
+                "WHERE s.search_vector @@ %s::tsquery "
+                "ORDER BY ts_rank(s.search_vector, %s::tsquery) DESC, d.title, s.position "
+                "LIMIT %s",
+                [tsquery, rank_query, limit],
             )
-            .alias(
-                rank=RawSQL(
-                    "ts_rank(search_vector, %s::tsquery)", [rank_query], output_field=FloatField()
-                )
-            )
-            .order_by("-rank", "document__title", "position")
-        )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        found = self.select_related("document__municipality").in_bulk(ids)
+        return [found[pk] for pk in ids]

@@ -505,11 +505,7 @@ def run_search(params: dict[str, Any]) -> SearchResults:
     results.count_is_estimate = search.estimated
     results.parsed = parsed
     results.understood = understood(parsed)
-    results.documents = list(
-        DocumentSection.objects.matching(parsed.tsquery, parsed.rank_query).select_related(
-            "document__municipality"
-        )[:5]
-    )
+    results.documents = DocumentSection.objects.matching(parsed.tsquery, parsed.rank_query, limit=5)
     return results
 
 

@@ -504,8 +504,8 @@ def test_tier_vectors_equal_the_title_and_lead_text_parsed_on_their_own():
 
 def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     # savepoint, tsquery, count and facets (sample and exact in one statement, issue 17),
-    # documents, the ranked items (the ranked ids, then their rows by a prepared statement),
-    # snippets,
+    # documents (the best sections' ids, then those sections with their documents: each of
+    # these queries finds some), the ranked items (the ranked ids, then their rows), snippets,
     # release, the results' decisions and Indstillinger (2), the marking of their first lines
     # (2), the filter lists' stamp of the archive (1; the lists themselves are read once per
     # state of the archive, tests/test_archive_cache.py): the same for one result or fifteen,
@@ -532,7 +532,7 @@ def test_search_page_runs_a_constant_number_of_queries(client, django_assert_num
             0,
         ),
     ):
-        with django_assert_num_queries(13 + 2 * slugs + compounds):
+        with django_assert_num_queries(14 + 2 * slugs + compounds):
             assert client.get("/soeg/", params).status_code == 200
 
 
@@ -694,3 +694,24 @@ def test_result_rows_leave_the_search_only_columns_in_the_database():
     for row in rows:
         assert set(SEARCH_ONLY_FIELDS) <= row.get_deferred_fields()
         assert row.title and row.meeting.committee.municipality.name  # what the page shows
+
+
+def test_documents_are_the_best_matching_sections_with_their_documents_read(
+    django_assert_num_queries,
+):
+    results = run_search({"q": "budget*"})
+    sections = results.documents
+    assert 0 < len(sections) <= 5
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.id, ts_rank(s.search_vector, %s::tsquery) FROM minutes_documentsection s "
+            "JOIN minutes_document d ON d.id = s.document_id "
+            "WHERE s.search_vector @@ %s::tsquery",
+            [results.parsed.rank_query, results.parsed.tsquery],
+        )
+        ranks = dict(cursor.fetchall())
+    shown = [ranks[s.pk] for s in sections]
+    # The best of every matching section, best first.
+    assert shown == sorted(ranks.values(), reverse=True)[: len(sections)]
+    with django_assert_num_queries(0):
+        assert all(s.document.municipality.name for s in sections)
