@@ -196,3 +196,49 @@ def test_behind_pgbouncer_nothing_is_prepared(settings):
     results = run_search({"q": "budget"})
     results.attach_snippets(list(results.items[:10]))
     assert set(_prepared()) == before
+
+
+def test_the_vocabulary_holds_every_word_of_every_title():
+    """The premise of skipping the title probe (minutes_titles_may_hold): no eligible word of
+    any title is missing from the vocabulary."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS "
+            "(SELECT FROM minutes_searchword v WHERE v.word = w)) "
+            "FROM minutes_itemsearch, unnest(tsvector_to_array(title_vector)) AS w "
+            "WHERE minutes_searchword_eligible(w)"
+        )
+        words, missing = cursor.fetchone()
+    assert words > 50 and missing == 0
+
+
+def test_a_word_in_no_title_skips_the_title_probe_and_finds_the_same(monkeypatch):
+    monkeypatch.setattr(search_module, "RANK_LIMIT", -1)
+    with connection.cursor() as cursor:
+        # The commonest word of the items' text that no title has, and one that titles have.
+        cursor.execute(
+            "SELECT word FROM ts_stat('SELECT vector FROM minutes_itemsearch') "
+            "WHERE minutes_searchword_eligible(word) AND word ~ '^[a-zæøå]+$' "
+            "AND NOT EXISTS (SELECT FROM minutes_searchword v WHERE v.word = ts_stat.word) "
+            "ORDER BY ndoc DESC, word LIMIT 1"
+        )
+        untitled = cursor.fetchone()[0]
+        cursor.execute("SELECT min(word) FROM minutes_searchword")
+        titled = cursor.fetchone()[0]
+        cursor.execute("SELECT minutes_titles_may_hold(ARRAY[%s, %s])", [untitled, titled])
+        assert cursor.fetchone()[0]
+        cursor.execute("SELECT minutes_titles_may_hold(ARRAY[%s])", [untitled])
+        assert not cursor.fetchone()[0]
+    results = run_search({"q": untitled})
+    assert results.count and not results.parsed.negated
+    shown = [r.pk for r in results.items[:10]]
+    every = newest_first_by_tier(results.parsed.tsquery, "%s::text IS NOT NULL", "-", 10)
+    assert shown == every[: len(shown)]
+    sql, params = results.items.search.page_sql(0, 10)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    probe = plan[plan.index("CTE probe0") : plan.index("CTE sparse0")]
+    assert "One-Time Filter: minutes_titles_may_hold" in probe
+    scans = [line for line in probe.splitlines() if "Scan on minutes_itemsearch" in line]
+    assert scans and all("never executed" in line for line in scans), probe

@@ -115,11 +115,18 @@ BEGIN
 END
 $fn$;
 
--- The archive's own vocabulary for "Mente du …?" (minutes/search_suggest.py): every lexeme of
--- an item's title line (its title tier: title and case number), letters (and inner hyphens)
--- only, 4 to 40 of them. Runs after itemsearch_items_inserted (triggers fire in name order),
--- so the search rows are there. A word stays when its items go (a suggestion is checked
--- against the archive before it is offered).
+-- Whether a lexeme is a word of the vocabulary's kind: letters (and inner hyphens) only, 4 to
+-- 40 of them. Numbers and one-letter pieces are no words to suggest.
+CREATE OR REPLACE FUNCTION minutes_searchword_eligible(w text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT w ~ '^[[:alpha:]][[:alpha:]-]{2,38}[[:alpha:]]$'
+$fn$;
+
+-- The archive's own vocabulary for "Mente du …?" (minutes/search_suggest.py): every eligible
+-- lexeme of an item's title line (its title tier: title and case number). Runs after
+-- itemsearch_items_inserted (triggers fire in name order), so the search rows are there. A
+-- word stays when its items go (a suggestion is checked against the archive before it is
+-- offered), so the vocabulary holds every eligible word of every title.
 CREATE OR REPLACE FUNCTION minutes_searchword_add() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -128,10 +135,22 @@ BEGIN
     FROM changed_rows r
     JOIN minutes_itemsearch s ON s.item_id = r.id,
     unnest(tsvector_to_array(s.title_vector)) AS w
-    WHERE w ~ '^[[:alpha:]][[:alpha:]-]{2,38}[[:alpha:]]$'
+    WHERE minutes_searchword_eligible(w)
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
+$fn$;
+
+-- Whether any title can hold one of these lexemes: one that is no eligible word (the
+-- vocabulary cannot tell), or one in the vocabulary. False means no title has any of them, so
+-- a query that needs one of them in the title has an empty title tier (minutes/search.py
+-- skips its newest-items probe: 5,000 rows read for nothing for a word in no title).
+CREATE OR REPLACE FUNCTION minutes_titles_may_hold(lexemes text[]) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT cardinality(lexemes) = 0 OR EXISTS (
+        SELECT FROM unnest(lexemes) AS l (w)
+        WHERE NOT minutes_searchword_eligible(l.w)
+           OR EXISTS (SELECT FROM minutes_searchword s WHERE s.word = l.w))
 $fn$;
 
 -- The vocabulary's likely corrections of a stem for "Mente du …?" (minutes/search_suggest.py
