@@ -23,6 +23,7 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -31,6 +32,16 @@ class _PreparingCursor(psycopg.Cursor):
 
     def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs):
         return super().execute(query, params, prepare=True, **kwargs)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's query log for these statements: psycopg keeps no text of a statement it runs
+    as prepared (Django would log None), so the log has it with its parameters filled in, as
+    Django logs its own."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
 
 
 @contextmanager
@@ -45,9 +56,7 @@ def prepared_cursor(*, prepare: bool = True) -> Iterator[Any]:
     connection.validate_thread_sharing()
     raw = _PreparingCursor(connection.connection)
     cursor = (
-        connection.make_debug_cursor(raw)
-        if connection.queries_logged
-        else connection.make_cursor(raw)
+        _LoggedCursor(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     )
     with cursor:
         yield cursor

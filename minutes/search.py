@@ -458,9 +458,12 @@ def _rescued(
     if not search.count:
         return None
     # Inverse document frequency: a word in one item in a thousand outweighs one in a third.
-    search.prefer = [
-        (singles[w].tsquery, math.log(total / max(df.get(w, 1), 1)) + 0.1) for w in kept
-    ]
+    # One word kept is in every match: its points would order nothing, and testing it read
+    # each match's whole vector once more.
+    if len(kept) > 1:
+        search.prefer = [
+            (singles[w].tsquery, math.log(total / max(df.get(w, 1), 1)) + 0.1) for w in kept
+        ]
     results.searched = relaxed.text
     results.relaxed_words = kept
     results.dropped_words = [w for w in words if w not in kept and fixes.get(w) not in kept]

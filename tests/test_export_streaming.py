@@ -58,11 +58,12 @@ def test_a_large_export_is_streamed_a_chunk_at_a_time(client, monkeypatch, url):
 
 
 def _rows_asked(sql: str) -> int:
-    # The statement's own LIMIT is its last (a search page ranks its ids in a subquery with
-    # limits of its own, and reads the rows in the same statement: issue 17).
+    # The statement's own LIMIT is its last.
     if limits := re.findall(r"LIMIT (\d+)", sql):
         return int(limits[-1])
     ids = re.search(r'"minutes_agendaitem"\."id" IN \(([^)]*)\)', sql)
+    # A search page's rows are read by their ranked ids (search_rows).
+    ids = ids or re.search(r"unnest\('\{([^}]*)\}'", sql)
     return len(ids[1].split(",")) if ids else 10**9
 
 

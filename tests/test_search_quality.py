@@ -131,6 +131,9 @@ def test_a_correction_that_finds_nothing_either_is_offered_not_used(client):
     assert found.correction == ""
     assert found.suggestions == ["frivillighedspolitikken xylofonkvartet"]
     assert found.relaxed_words == ["frivillighedspolitikken"]
+    # One word kept: the items of that word, in its own order.
+    alone = run_search({"q": "frivillighedspolitikken"})
+    assert [i.pk for i in found.items[:20]] == [i.pk for i in alone.items[:20]]
     page = client.get("/soeg/", {"q": query}).content.decode()
     assert "Mente du <a href=" in page
     assert "Viser resultater for" not in page

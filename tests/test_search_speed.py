@@ -154,11 +154,11 @@ def _prepared() -> dict[str, tuple[int, int]]:
         return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
 
 
-def test_the_search_statements_whose_plan_is_fixed_are_planned_once_per_connection(settings):
+def test_the_search_statements_whose_plan_is_fixed_are_prepared(settings):
     """Planned on every search, the ranking, the result rows' join, the snippets and the count
-    and facets cost about as much to plan as to run: they are prepared, and after five runs
-    PostgreSQL keeps a generic plan. Not where the plan hangs on the words: with filters, a
-    negation or a date order."""
+    and facets cost about as much to plan as to run: they are prepared statements, so that
+    PostgreSQL can keep a generic plan after five runs. Not where the plan hangs on the words:
+    with filters, a negation or a date order."""
     settings.BEHIND_PGBOUNCER = False
     for text in ["budget", "borgere", "budget", "ledige", "budget", "borgere", "kommunen"]:
         results = run_search({"q": text})
@@ -183,8 +183,11 @@ def test_the_search_statements_whose_plan_is_fixed_are_planned_once_per_connecti
     for kind, marker in kinds.items():
         plans = [counts for text, counts in prepared.items() if marker in text]
         assert len(plans) == 1, (kind, prepared.keys())
+        # Each run went through the prepared statement. (Whether PostgreSQL then keeps a
+        # generic plan is its choice by cost: on the bench's archive it does for each of
+        # these; on the seeds' 31 items some stay custom.)
         generic, custom = plans[0]
-        assert custom == 5 and generic >= 2, (kind, generic, custom)
+        assert generic + custom >= 7, (kind, generic, custom)
     facets = next(text for text in prepared if kinds["facets"] in text)
     assert "(TRUE) AS keep" in facets  # the unfiltered one; the filtered one is not prepared
 
@@ -242,3 +245,17 @@ def test_a_word_in_no_title_skips_the_title_probe_and_finds_the_same(monkeypatch
     assert "One-Time Filter: minutes_titles_may_hold" in probe
     scans = [line for line in probe.splitlines() if "Scan on minutes_itemsearch" in line]
     assert scans and all("never executed" in line for line in scans), probe
+
+
+def test_prepared_statements_are_in_the_query_log(django_assert_num_queries):
+    """Django's log (and every count of queries in these tests) has the statements as
+    written, though psycopg keeps no text of a statement it runs as prepared."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        results = run_search({"q": "budget"})
+        results.attach_snippets(list(results.items[:10]))
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert all(isinstance(sql, str) and sql for sql in logged)
+    assert any("WITH sample AS MATERIALIZED" in sql for sql in logged)
+    assert any("best1 AS MATERIALIZED" in sql for sql in logged)
