@@ -227,13 +227,6 @@ class Search:
         0.05), filters met through the word's index instead of theirs."""
         return self.sort == "relevance" and not self.parsed.negated and self.where == "TRUE"
 
-    def _needs_a_title_word(self) -> bool:
-        """Whether a title matches the query only if it holds one of the query's lexemes: so
-        with no negation (`a OR -b` matches a title without a) and no prefix (the vocabulary
-        is looked up by whole words)."""
-        lexemes = self.parsed.lexemes
-        return bool(lexemes) and not self.parsed.negated and not any(p for _l, p in lexemes)
-
     def page_sql(self, offset: int, limit: int) -> tuple[str, list[Any]]:
         """(SQL, params): the ids of a page in order, each with the keys it is ordered by."""
         if self.sort == "relevance":
@@ -326,12 +319,12 @@ class Search:
             # a municipality), read in index order, not the newest rows of the archive of which
             # most are then thrown away.
             probe = max(n, round(PROBE_ROWS[number] * self.filter_share))
-            # A word in no title (the vocabulary has every word of every title) has no title
-            # tier: its probe would read the 5,000 newest rows for nothing.
+            # Words no title holds (together) have no title tier: the vocabulary has every
+            # word of every title. Its probe would read the 5,000 newest rows for nothing.
             titled, titled_params = "", []
-            if number == 0 and self._needs_a_title_word():
+            if number == 0 and self.parsed.required:
                 titled = "minutes_titles_may_hold(%s::text[]) AND "
-                titled_params = [[lexeme for lexeme, _prefix in self.parsed.lexemes]]
+                titled_params = [[" ".join(group) for group in self.parsed.required]]
             ctes.append(
                 f"probe{number} AS MATERIALIZED (SELECT item_id, date FROM (SELECT * FROM "
                 f"minutes_itemsearch WHERE {where} ORDER BY date DESC, item_id DESC "

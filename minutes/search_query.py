@@ -273,6 +273,11 @@ class ParsedQuery:
     # How the query was read, for the quiet line above the results: (the word as typed, the
     # other spellings searched too, the stem whose compounds were searched or "").
     readings: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    # What an item's text must hold to match, as far as the words go: one lexeme at least of
+    # each group (a group per positive token when the query has no OR, else one group of them
+    # all). Empty when no such rule holds: a negation (`a OR -b` matches text without a) or a
+    # prefix (no list of whole words says what it needs).
+    required: list[list[str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -427,6 +432,8 @@ def _built(
     parts = ["(" + " && ".join(g) + ")" for g in groups if g]
     if not parts:
         return parsed, "", [], []
+    # `_finish` fills in the groups' lexemes; one group when the query has an OR.
+    parsed.required = [[]] if len(parts) > 1 else []
     sql = "SELECT q::text, numnode(q)"
     sql += "".join(f", {s}" for s in lexeme_sql)
     sql += " FROM (SELECT " + " || ".join(parts) + " AS q) AS built"
@@ -436,6 +443,12 @@ def _built(
 def _finish(parsed: ParsedQuery, row: tuple, prefix_flags: list[bool]) -> None:
     """Fill in `parsed` from its row of `_built`'s SQL: the tsquery, its size and lexemes."""
     parsed.tsquery, parsed.nodes = row[0], row[1]
+    if parsed.negated or any(prefix_flags) or any(stem for _w, _o, stem in parsed.readings):
+        parsed.required = []
+    elif parsed.required:  # an OR: any of them
+        parsed.required = [sorted({lexeme for found in row[2:] for lexeme in found or []})]
+    else:  # a stop word's token has no lexeme, and asks nothing
+        parsed.required = [sorted(found) for found in row[2:] if found]
     lexemes: dict[str, bool] = {}
     for found, is_prefix in zip(row[2:], prefix_flags, strict=True):
         for lexeme in found or []:

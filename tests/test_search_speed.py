@@ -228,10 +228,16 @@ def test_a_word_in_no_title_skips_the_title_probe_and_finds_the_same(monkeypatch
         untitled = cursor.fetchone()[0]
         cursor.execute("SELECT min(word) FROM minutes_searchword")
         titled = cursor.fetchone()[0]
-        cursor.execute("SELECT minutes_titles_may_hold(ARRAY[%s, %s])", [untitled, titled])
-        assert cursor.fetchone()[0]
-        cursor.execute("SELECT minutes_titles_may_hold(ARRAY[%s])", [untitled])
-        assert not cursor.fetchone()[0]
+        for groups, may in (
+            ([f"{untitled} {titled}"], True),  # either word (an OR)
+            ([titled], True),
+            ([untitled], False),
+            ([untitled, titled], False),  # both words (an AND)
+            (["12/3456", untitled], False),  # a number may be in a title; the word may not
+            (["12/3456"], True),
+        ):
+            cursor.execute("SELECT minutes_titles_may_hold(%s::text[])", [groups])
+            assert cursor.fetchone()[0] is may, groups
     results = run_search({"q": untitled})
     assert results.count and not results.parsed.negated
     shown = [r.pk for r in results.items[:10]]
@@ -259,3 +265,15 @@ def test_prepared_statements_are_in_the_query_log(django_assert_num_queries):
     assert all(isinstance(sql, str) and sql for sql in logged)
     assert any("WITH sample AS MATERIALIZED" in sql for sql in logged)
     assert any("best1 AS MATERIALIZED" in sql for sql in logged)
+
+
+def test_what_a_query_needs_of_an_items_text():
+    """ParsedQuery.required: a lexeme of each word for an AND, of any word for an OR, and no
+    rule for a negation or a prefix (what the title probe's guard asks the vocabulary)."""
+    parse = search_module.parse_query
+    assert parse("budget og borgere").required == [["budg"], ["borg"]]  # "og" asks nothing
+    assert parse("budget OR borgere").required == [["borg", "budg"]]
+    assert parse("høring").required == [["hoering", "høring"]]
+    assert parse("budget -borgere").required == []
+    assert parse("budget*").required == []
+    assert parse("lokalplan", expand=True).required == []  # its compounds are a prefix

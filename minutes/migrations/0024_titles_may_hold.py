@@ -1,8 +1,8 @@
-"""minutes_titles_may_hold: whether any title can hold one of a query's words, from the
-vocabulary (which holds every eligible word of every title), so that search skips its title
-tier's newest-items probe for a word in no title. minutes_searchword_eligible is the one
-definition of a vocabulary word, used by the trigger that fills the vocabulary and by this
-check. Both in minutes/sql/item_search.sql, loaded again.
+"""minutes_titles_may_hold: whether a title can hold what a query needs, from the vocabulary
+(which holds every eligible word of every title), so that search skips its title tier's
+newest-items probe for a word in no title (alone or with others). minutes_searchword_eligible
+is the one definition of a vocabulary word, used by the trigger that fills the vocabulary and
+by this check. Both in minutes/sql/item_search.sql, loaded again.
 """
 
 from pathlib import Path

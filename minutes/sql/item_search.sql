@@ -141,16 +141,20 @@ BEGIN
 END
 $fn$;
 
--- Whether any title can hold one of these lexemes: one that is no eligible word (the
--- vocabulary cannot tell), or one in the vocabulary. False means no title has any of them, so
--- a query that needs one of them in the title has an empty title tier (minutes/search.py
--- skips its newest-items probe: 5,000 rows read for nothing for a word in no title).
-CREATE OR REPLACE FUNCTION minutes_titles_may_hold(lexemes text[]) RETURNS boolean
+-- Whether a title can hold what a query needs: one lexeme at least of each group (each group
+-- its lexemes separated by spaces; minutes.search_query.ParsedQuery.required). A lexeme the
+-- vocabulary cannot tell about (no eligible word) may be in a title; an eligible one is in a
+-- title only if it is in the vocabulary. False means no title matches the query, so its title
+-- tier is empty (minutes/search.py skips the tier's newest-items probe: 5,000 rows read for
+-- nothing for a word in no title, alone or with others).
+CREATE OR REPLACE FUNCTION minutes_titles_may_hold(groups text[]) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $fn$
-    SELECT cardinality(lexemes) = 0 OR EXISTS (
-        SELECT FROM unnest(lexemes) AS l (w)
-        WHERE NOT minutes_searchword_eligible(l.w)
-           OR EXISTS (SELECT FROM minutes_searchword s WHERE s.word = l.w))
+    SELECT NOT EXISTS (
+        SELECT FROM unnest(groups) AS g (lexemes)
+        WHERE NOT EXISTS (
+            SELECT FROM unnest(string_to_array(g.lexemes, ' ')) AS l (w)
+            WHERE NOT minutes_searchword_eligible(l.w)
+               OR EXISTS (SELECT FROM minutes_searchword s WHERE s.word = l.w)))
 $fn$;
 
 -- The vocabulary's likely corrections of a stem for "Mente du …?" (minutes/search_suggest.py
