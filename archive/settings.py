@@ -115,7 +115,8 @@ TEMPLATES = [
 # connection only for one transaction: no server-side cursors (they live across transactions),
 # and no `options` startup parameter (pgbouncer refuses it), so the timeout and jit below are
 # then set on the database role instead (README, "Deployment"). Django's psycopg backend binds
-# parameters client-side, so no prepared statement outlives its transaction either way.
+# parameters client-side, and search prepares its statements only when not behind pgbouncer
+# (minutes/prepared.py), so no prepared statement outlives its transaction there.
 BEHIND_PGBOUNCER = os.environ.get("DATABASE_POOLER", "").strip().lower() == "pgbouncer"
 
 
